@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Boid.Grains;
+
+/// <summary>Dispatcher settings, bound from <c>Boid:Dispatch</c>.</summary>
+public sealed class DispatchOptions
+{
+    /// <summary>A lease not renewed for this long is taken back and its unit dispatched again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most units one lease call hands out.</summary>
+    [Range(1, 10_000)]
+    public int MaxUnitsPerLease { get; set; } = 256;
+
+    /// <summary>Largest job accepted, in units (a sweep that expands beyond it is refused).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUnitsPerJob { get; set; } = 10_000_000;
+
+    /// <summary>How long a job that had no pending unit is skipped by the dispatch round-robin.</summary>
+    public TimeSpan IdleJobBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>Names shared by grains and hosts.</summary>
+public static class BoidNames
+{
+    /// <summary>The grain-storage provider every Boid grain persists through.</summary>
+    public const string Storage = "boid";
+
+    public const string DefaultPool = "default";
+
+    public static string UnitGrainKey(string jobId, string unitKey) => jobId + "/" + unitKey;
+}

@@ -1,0 +1,77 @@
+using Boid.Grains.Interfaces;
+using Boid.Grains.Model;
+
+namespace Boid.Grains.Grains;
+
+public sealed class ContributorGrainState
+{
+    public WorkerRegistration? Registration { get; set; }
+    public ContributorRole Role { get; set; }
+    public DateTimeOffset? LastSeen { get; set; }
+    /// <summary>Per job: µs of accepted container time and accepted units. Set, never added, so credit is idempotent.</summary>
+    public Dictionary<string, JobCredit> Credits { get; set; } = [];
+}
+
+public sealed record JobCredit(long Microseconds, long Units);
+
+public sealed class ContributorGrain(
+    [PersistentState("contributor", BoidNames.Storage)] IPersistentState<ContributorGrainState> state,
+    IGrainFactory grains,
+    TimeProvider time) : Grain, IContributorGrain
+{
+    // Heartbeats come every few seconds; "last seen" is kept in memory and written at most this often.
+    private static readonly TimeSpan LastSeenWriteInterval = TimeSpan.FromMinutes(1);
+    private int _runningUnits;
+    private DateTimeOffset? _lastSeen;
+
+    public async Task RegisterAsync(WorkerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        state.State.Registration = registration;
+        state.State.Role = ContributorRole.Worker;
+        state.State.LastSeen = _lastSeen = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await grains.GetGrain<IDirectoryGrain>(0).AddContributorAsync(this.GetPrimaryKeyString());
+    }
+
+    public async Task HeartbeatAsync(int runningUnits)
+    {
+        _runningUnits = runningUnits;
+        _lastSeen = time.GetUtcNow();
+        if (state.State.LastSeen is not { } written || _lastSeen - written > LastSeenWriteInterval)
+        {
+            state.State.LastSeen = _lastSeen;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task CreditAsync(string jobId, long microseconds, long units)
+    {
+        var credit = new JobCredit(microseconds, units);
+        if (state.State.Credits.TryGetValue(jobId, out var existing) && existing == credit)
+        {
+            return;
+        }
+
+        state.State.Credits[jobId] = credit;
+        await state.WriteStateAsync();
+    }
+
+    public Task<ContributorView> GetAsync()
+    {
+        var registration = state.State.Registration;
+        return Task.FromResult(new ContributorView
+        {
+            Account = this.GetPrimaryKeyString(),
+            Role = state.State.Role,
+            Cores = registration?.Cores ?? 0,
+            MemoryBytes = registration?.MemoryBytes ?? 0,
+            Slots = registration?.Slots ?? 0,
+            Architecture = registration?.Architecture ?? "",
+            LastSeen = _lastSeen ?? state.State.LastSeen,
+            RunningUnits = _runningUnits,
+            ContributedMicroseconds = state.State.Credits.Values.Sum(c => c.Microseconds),
+            UnitsAccepted = state.State.Credits.Values.Sum(c => c.Units),
+        });
+    }
+}

@@ -1,0 +1,419 @@
+using System.Globalization;
+using Boid.Grains.Interfaces;
+using Boid.Grains.Model;
+using Boid.Grains.Specs;
+using Boid.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Boid.Grains.Grains;
+
+public sealed class JobGrainState
+{
+    public JobSpec? Spec { get; set; }
+    public JobState State { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string Reason { get; set; } = "";
+    public bool AllowNetwork { get; set; }
+
+    /// <summary>Units below this index have been handed out at least once; above it they exist only as numbers.</summary>
+    public long NextIndex { get; set; }
+
+    /// <summary>Units out on lease now. Bounded by the workers' slots, not by the job's size.</summary>
+    public HashSet<string> InFlight { get; set; } = [];
+
+    /// <summary>Units whose attempt failed and that wait to be tried again (handed out before new ones).</summary>
+    public List<string> Retry { get; set; } = [];
+
+    public long Accepted { get; set; }
+    public long Failed { get; set; }
+    public long FailedAttempts { get; set; }
+    public long ContainerMicroseconds { get; set; }
+
+    /// <summary>What each worker contributed to this job: µs of accepted container time and units.</summary>
+    public Dictionary<string, JobCredit> Workers { get; set; } = [];
+}
+
+public sealed class JobGrain(
+    [PersistentState("job", BoidNames.Storage)] IPersistentState<JobGrainState> state,
+    IGrainFactory grains,
+    IOptions<DispatchOptions> options,
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
+    private readonly HashSet<string> _creditsToFlush = [];
+    private IGrainTimer? _creditTimer;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private JobGrainState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Spec is not null && S.InFlight.Count > 0 && IsActive(S.State))
+        {
+            // Units that were out on lease when this grain last ran may have finished, failed or been
+            // lost meanwhile (a crash between the unit's write and ours). Ask each, off the activation path.
+            this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+
+        if (S.Spec is not null && IsActive(S.State))
+        {
+            foreach (var worker in S.Workers.Keys)
+            {
+                _creditsToFlush.Add(worker);
+            }
+        }
+
+        _creditTimer = this.RegisterGrainTimer(FlushCreditsAsync, CreditFlushInterval, CreditFlushInterval);
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobView> SubmitAsync(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (S.Spec is not null)
+        {
+            throw new BoidException(BoidErrorKind.Conflict, $"job '{JobId}' already exists", "id");
+        }
+
+        var protocol = await grains.GetGrain<IProtocolGrain>(spec.Protocol).GetAsync()
+            ?? throw new BoidException(BoidErrorKind.NotFound, $"protocol: no protocol named '{spec.Protocol}' (add it with `boid protocol add`)", "protocol");
+        JobSpecValidator.Validate(spec, protocol, options.Value);
+
+        S.Spec = spec;
+        S.State = JobState.Submitted;
+        S.SubmittedAt = time.GetUtcNow();
+        S.AllowNetwork = protocol.AllowNetwork;
+        await state.WriteStateAsync();
+        await grains.GetGrain<IDirectoryGrain>(0).AddJobAsync(JobId);
+        await Dispatch.AddJobAsync(JobId);
+        Log.JobSubmitted(logger, JobId, spec.Sweep.UnitCount, spec.Image, spec.Protocol);
+        return View();
+    }
+
+    public Task<JobView> GetAsync() => Task.FromResult(View());
+
+    public Task<JobSpec> GetSpecAsync() => Task.FromResult(RequireSpec());
+
+    public async Task<JobView> CancelAsync()
+    {
+        RequireSpec();
+        if (!IsActive(S.State))
+        {
+            return View();
+        }
+
+        var inFlight = S.InFlight.ToArray();
+        S.State = JobState.Cancelled;
+        S.Reason = "cancelled";
+        S.FinishedAt = time.GetUtcNow();
+        S.InFlight.Clear();
+        S.Retry.Clear();
+        await state.WriteStateAsync();
+        await Dispatch.RemoveJobAsync(JobId);
+
+        // Not awaited: a unit may at this moment be waiting on this grain to record its report, and
+        // awaiting it here would deadlock. A lost cancel is harmless: the unit's report is ignored.
+        foreach (var unitKey in inFlight)
+        {
+            _ = CancelUnitAsync(unitKey);
+        }
+
+        await FlushCreditsAsync(CancellationToken.None);
+        Log.JobFinished(logger, JobId, S.State, S.Accepted, S.Failed, S.Reason);
+        return View();
+    }
+
+    public async Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max)
+    {
+        var spec = RequireSpec();
+        if (!IsActive(S.State) || max <= 0)
+        {
+            return [];
+        }
+
+        var total = spec.Sweep.UnitCount;
+        var keys = new List<string>(Math.Min(max, 1024));
+        while (keys.Count < max && S.Retry.Count > 0)
+        {
+            keys.Add(S.Retry[^1]);
+            S.Retry.RemoveAt(S.Retry.Count - 1);
+        }
+
+        while (keys.Count < max && S.State != JobState.Amalgamating && S.NextIndex < total)
+        {
+            keys.Add(S.NextIndex.ToString(CultureInfo.InvariantCulture));
+            S.NextIndex++;
+        }
+
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        S.InFlight.UnionWith(keys);
+        if (S.State == JobState.Submitted)
+        {
+            S.State = JobState.Running;
+        }
+
+        // Written before the units are leased: after a crash, a unit this grain thinks is out but that
+        // never recorded its lease is found pending by reconciliation and handed out again.
+        await state.WriteStateAsync();
+
+        var leases = await Task.WhenAll(keys.Select(key => LeaseUnitAsync(spec, key, workerId)));
+        return [.. leases.OfType<UnitAssignment>()];
+    }
+
+    public async Task UnitFinishedAsync(UnitResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!S.InFlight.Remove(result.UnitKey))
+        {
+            return; // Counted already, or the job ended: each unit counts once.
+        }
+
+        Count(result);
+        await state.WriteStateAsync();
+        await AfterStateChangeAsync();
+    }
+
+    public async Task UnitReturnedAsync(string unitKey)
+    {
+        if (!S.InFlight.Remove(unitKey))
+        {
+            return;
+        }
+
+        S.FailedAttempts++;
+        S.Retry.Add(unitKey);
+        await state.WriteStateAsync();
+        await Dispatch.AddJobAsync(JobId);
+    }
+
+    private async Task<UnitAssignment?> LeaseUnitAsync(JobSpec spec, string unitKey, string workerId)
+    {
+        var unit = grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, unitKey));
+        try
+        {
+            return await unit.LeaseAsync(Template(spec, unitKey), workerId);
+        }
+        catch (BoidException exception) when (exception.Kind == BoidErrorKind.Conflict)
+        {
+            // The unit is not pending (it finished, or is leased, after a crash that lost our write).
+            Log.LeaseFailed(logger, exception, JobId, unitKey);
+            await ReconcileUnitAsync(unitKey, await unit.ProbeAsync());
+            return null;
+        }
+    }
+
+    private UnitAssignment Template(JobSpec spec, string unitKey)
+    {
+        if (unitKey == AttemptKey.AmalgamationUnitKey)
+        {
+            var amalgamate = spec.Amalgamate!;
+            return new UnitAssignment
+            {
+                JobId = JobId,
+                UnitKey = unitKey,
+                LeaseId = "",
+                Image = amalgamate.Image,
+                Command = amalgamate.Command,
+                Environment = amalgamate.Environment,
+                Resources = amalgamate.Resources,
+                Outputs = new OutputSpec { MaxSizeBytes = spec.Outputs.MaxSizeBytes },
+                AllowNetwork = S.AllowNetwork,
+                MaxAttempts = spec.MaxAttempts,
+            };
+        }
+
+        var parameters = spec.Sweep.ParametersOf(long.Parse(unitKey, CultureInfo.InvariantCulture));
+        return new UnitAssignment
+        {
+            JobId = JobId,
+            UnitKey = unitKey,
+            LeaseId = "",
+            Image = spec.Image,
+            Command = [.. spec.Command.Select(part => Templates.Substitute(part, parameters))],
+            Environment = spec.Environment.ToDictionary(e => e.Key, e => Templates.Substitute(e.Value, parameters)),
+            Resources = spec.Resources,
+            Outputs = spec.Outputs,
+            AllowNetwork = S.AllowNetwork,
+            MaxAttempts = spec.MaxAttempts,
+        };
+    }
+
+    private void Count(UnitResult result)
+    {
+        if (result.Status == UnitStatus.Accepted && result.Worker.Length > 0)
+        {
+            S.Workers.TryGetValue(result.Worker, out var credit);
+            S.Workers[result.Worker] = new JobCredit((credit?.Microseconds ?? 0) + result.RunTimeMicroseconds, (credit?.Units ?? 0) + 1);
+            _creditsToFlush.Add(result.Worker);
+        }
+
+        if (result.UnitKey == AttemptKey.AmalgamationUnitKey)
+        {
+            S.State = result.Status == UnitStatus.Accepted ? JobState.Done : JobState.Failed;
+            S.Reason = result.Status == UnitStatus.Accepted ? "" : $"amalgamation failed: {result.Reason}";
+            S.FinishedAt = time.GetUtcNow();
+            return;
+        }
+
+        if (result.Status == UnitStatus.Accepted)
+        {
+            S.Accepted++;
+            S.ContainerMicroseconds += result.RunTimeMicroseconds;
+        }
+        else
+        {
+            S.Failed++;
+            S.Reason = $"unit {result.UnitKey}: {result.Reason}";
+        }
+
+        var spec = S.Spec!;
+        var total = spec.Sweep.UnitCount;
+        if (S.State != JobState.Running || S.Accepted + S.Failed < total)
+        {
+            return;
+        }
+
+        var failedPercent = S.Failed * 100.0 / total;
+        if (S.Failed > 0 && failedPercent > spec.MaxFailedPercent)
+        {
+            S.State = JobState.Failed;
+            S.Reason = string.Create(CultureInfo.InvariantCulture,
+                $"{S.Failed} of {total} units failed ({failedPercent:0.##}% > max_failed_percent {spec.MaxFailedPercent:0.##}); last: {S.Reason}");
+            S.FinishedAt = time.GetUtcNow();
+        }
+        else if (spec.Amalgamate is not null)
+        {
+            S.State = JobState.Amalgamating;
+            S.Retry.Add(AttemptKey.AmalgamationUnitKey);
+            S.Reason = "";
+            Log.JobAmalgamating(logger, JobId, S.Accepted);
+        }
+        else
+        {
+            S.State = JobState.Done;
+            S.FinishedAt = time.GetUtcNow();
+        }
+    }
+
+    private async Task AfterStateChangeAsync()
+    {
+        if (S.State == JobState.Amalgamating && S.Retry.Contains(AttemptKey.AmalgamationUnitKey))
+        {
+            await Dispatch.AddJobAsync(JobId);
+        }
+        else if (!IsActive(S.State))
+        {
+            await Dispatch.RemoveJobAsync(JobId);
+            await FlushCreditsAsync(CancellationToken.None);
+            Log.JobFinished(logger, JobId, S.State, S.Accepted, S.Failed, S.Reason);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var inFlight = S.InFlight.ToArray();
+        Log.Reconciling(logger, JobId, inFlight.Length);
+        foreach (var unitKey in inFlight)
+        {
+            var unit = grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, unitKey));
+            await ReconcileUnitAsync(unitKey, await unit.ProbeAsync());
+        }
+    }
+
+    private async Task ReconcileUnitAsync(string unitKey, UnitResult probe)
+    {
+        switch (probe.Status)
+        {
+            case UnitStatus.Pending:
+                if (S.InFlight.Remove(unitKey))
+                {
+                    S.Retry.Add(unitKey);
+                    await state.WriteStateAsync();
+                    await Dispatch.AddJobAsync(JobId);
+                }
+
+                break;
+            case UnitStatus.Accepted or UnitStatus.Failed:
+                await UnitFinishedAsync(probe);
+                break;
+            default:
+                break; // Still out on lease: the unit's own deadline decides.
+        }
+    }
+
+    private async Task CancelUnitAsync(string unitKey)
+    {
+        try
+        {
+            await grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, unitKey)).CancelAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.CancelFailed(logger, exception, JobId, unitKey);
+        }
+    }
+
+    private async Task FlushCreditsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in _creditsToFlush.ToArray())
+        {
+            var credit = S.Workers[worker];
+            try
+            {
+                await grains.GetGrain<IContributorGrain>(worker).CreditAsync(JobId, credit.Microseconds, credit.Units);
+                _creditsToFlush.Remove(worker);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                Log.CreditFailed(logger, exception, JobId, worker);
+            }
+        }
+
+        if (!IsActive(S.State) && _creditsToFlush.Count == 0)
+        {
+            _creditTimer?.Dispose();
+            _creditTimer = null;
+        }
+    }
+
+    private JobView View()
+    {
+        var spec = RequireSpec();
+        return new JobView
+        {
+            Id = JobId,
+            Name = spec.Name,
+            Protocol = spec.Protocol,
+            Image = spec.Image,
+            State = S.State,
+            Progress = new JobProgress
+            {
+                Total = spec.Sweep.UnitCount,
+                Accepted = S.Accepted,
+                Failed = S.Failed,
+                Running = S.InFlight.Count(k => k != AttemptKey.AmalgamationUnitKey),
+                FailedAttempts = S.FailedAttempts,
+            },
+            SubmittedAt = S.SubmittedAt,
+            FinishedAt = S.FinishedAt,
+            Reason = S.Reason,
+            HasAmalgamation = spec.Amalgamate is not null,
+            ContainerMicroseconds = S.ContainerMicroseconds,
+        };
+    }
+
+    private JobSpec RequireSpec() =>
+        S.Spec ?? throw BoidException.NotFound($"no job with id '{JobId}'");
+
+    private IDispatchGrain Dispatch => grains.GetGrain<IDispatchGrain>(BoidNames.DefaultPool);
+
+    private static bool IsActive(JobState jobState) => jobState is JobState.Submitted or JobState.Running or JobState.Amalgamating;
+}

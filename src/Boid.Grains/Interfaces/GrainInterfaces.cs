@@ -1,0 +1,106 @@
+using Boid.Grains.Model;
+using Orleans.Concurrency;
+
+namespace Boid.Grains.Interfaces;
+
+/// <summary>A protocol's registry entry, keyed by its Antelope name.</summary>
+public interface IProtocolGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or replaces the protocol.</summary>
+    Task<ProtocolSpec> SetAsync(ProtocolSpec spec);
+
+    /// <summary>The protocol, or null when none has this name.</summary>
+    Task<ProtocolSpec?> GetAsync();
+}
+
+/// <summary>One job: its spec, its state machine, its progress and which units are out on lease.</summary>
+public interface IJobGrain : IGrainWithStringKey
+{
+    Task<JobView> SubmitAsync(JobSpec spec);
+
+    Task<JobView> GetAsync();
+
+    Task<JobSpec> GetSpecAsync();
+
+    Task<JobView> CancelAsync();
+
+    /// <summary>Leases up to <paramref name="max"/> of this job's pending units to a worker.</summary>
+    Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max);
+
+    /// <summary>A unit ended for good (accepted, or failed after its last attempt). Counted once.</summary>
+    Task UnitFinishedAsync(UnitResult result);
+
+    /// <summary>A unit's attempt failed and the unit may be tried again.</summary>
+    Task UnitReturnedAsync(string unitKey);
+}
+
+/// <summary>
+/// One work unit, keyed <c>{job}/{unit}</c>. Activated only when the unit is leased: a pending unit of a
+/// large job exists only as an index below the job's cursor.
+/// </summary>
+public interface IWorkUnitGrain : IGrainWithStringKey
+{
+    /// <summary>Starts an attempt: records the lease and returns the assignment with its lease id and deadline.</summary>
+    Task<UnitAssignment> LeaseAsync(UnitAssignment template, string workerId);
+
+    /// <summary>The worker started the container. False means: stop, the lease is no longer yours.</summary>
+    Task<bool> StartedAsync(string leaseId);
+
+    /// <summary>Extends the lease. False means: stop, the lease is no longer yours (expired or cancelled).</summary>
+    Task<bool> RenewAsync(string leaseId);
+
+    Task<ReportDisposition> ReportAsync(UnitReport report);
+
+    /// <summary>Cancels a current lease (the job was cancelled).</summary>
+    Task CancelAsync();
+
+    Task<UnitView> GetAsync();
+
+    /// <summary>Where the unit stands; used by its job to reconcile after a restart. Never waits on the job.</summary>
+    [AlwaysInterleave]
+    Task<UnitResult> ProbeAsync();
+}
+
+/// <summary>
+/// The pull side of dispatch, keyed by pool (<c>default</c>): workers ask it for leases; it hands out
+/// units round-robin across the active jobs so that one large job cannot starve the others.
+/// </summary>
+public interface IDispatchGrain : IGrainWithStringKey
+{
+    Task AddJobAsync(string jobId);
+
+    Task RemoveJobAsync(string jobId);
+
+    Task<IReadOnlyList<UnitAssignment>> LeaseAsync(string workerId, int max);
+
+    Task<IReadOnlyList<string>> ActiveJobsAsync();
+}
+
+/// <summary>A contributor (worker, dispatcher or storage), keyed by its account name.</summary>
+public interface IContributorGrain : IGrainWithStringKey
+{
+    Task RegisterAsync(WorkerRegistration registration);
+
+    Task HeartbeatAsync(int runningUnits);
+
+    /// <summary>Sets (not adds) what a job credits this contributor, so a repeated call changes nothing.</summary>
+    Task CreditAsync(string jobId, long microseconds, long units);
+
+    Task<ContributorView> GetAsync();
+}
+
+/// <summary>The lists the API shows: protocols, jobs (newest last) and contributors. Key 0.</summary>
+public interface IDirectoryGrain : IGrainWithIntegerKey
+{
+    Task AddProtocolAsync(string name);
+
+    Task<IReadOnlyList<string>> ListProtocolsAsync();
+
+    Task AddJobAsync(string jobId);
+
+    Task<IReadOnlyList<string>> ListJobsAsync(int limit);
+
+    Task AddContributorAsync(string account);
+
+    Task<IReadOnlyList<string>> ListContributorsAsync();
+}

@@ -1,0 +1,97 @@
+namespace Boid.Grains.Model;
+
+/// <summary>
+/// What a researcher submits: one image, a command template, and how to split it into work units.
+/// Built by <see cref="Specs.JobSpecParser"/> from YAML; see docs/job-spec.md.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("boid.JobSpec")]
+public sealed record JobSpec
+{
+    [Id(0)] public required string Protocol { get; init; }
+    [Id(1)] public string Name { get; init; } = "";
+    [Id(2)] public required string Image { get; init; }
+    /// <summary>Program and arguments; <c>{{name}}</c> is replaced by a sweep parameter or <c>{{unit}}</c>.</summary>
+    [Id(3)] public required IReadOnlyList<string> Command { get; init; }
+    [Id(4)] public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    [Id(5)] public required Sweep Sweep { get; init; }
+    [Id(6)] public ResourceSpec Resources { get; init; } = new();
+    [Id(7)] public int MaxAttempts { get; init; } = 3;
+    [Id(8)] public OutputSpec Outputs { get; init; } = new();
+    [Id(9)] public AmalgamationSpec? Amalgamate { get; init; }
+    /// <summary>The job fails (and is not amalgamated) when more than this share of its units fail.</summary>
+    [Id(10)] public double MaxFailedPercent { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("boid.ResourceSpec")]
+public sealed record ResourceSpec
+{
+    [Id(0)] public double Cpus { get; init; } = 1;
+    [Id(1)] public long MemoryBytes { get; init; } = 256L << 20;
+    [Id(2)] public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+    [Id(3)] public int Pids { get; init; } = 128;
+    [Id(4)] public long TmpBytes { get; init; } = 64L << 20;
+}
+
+[GenerateSerializer, Immutable, Alias("boid.OutputSpec")]
+public sealed record OutputSpec
+{
+    [Id(0)] public long MaxSizeBytes { get; init; } = 64L << 20;
+    /// <summary>Files every unit must write under <c>/out</c>; a unit without them fails.</summary>
+    [Id(1)] public IReadOnlyList<string> Required { get; init; } = [];
+}
+
+/// <summary>The reduce step: one container that sees every accepted unit's outputs under <c>/in/units/{unit}/</c>.</summary>
+[GenerateSerializer, Immutable, Alias("boid.AmalgamationSpec")]
+public sealed record AmalgamationSpec
+{
+    [Id(0)] public required string Image { get; init; }
+    [Id(1)] public required IReadOnlyList<string> Command { get; init; }
+    [Id(2)] public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    [Id(3)] public ResourceSpec Resources { get; init; } = new();
+}
+
+/// <summary>
+/// The units of a job: the cartesian product of its parameters (the last varies fastest), or a plain
+/// count when there are none. Units are never materialised: <see cref="ParametersOf"/> decodes an index.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("boid.Sweep")]
+public sealed record Sweep
+{
+    [Id(0)] public IReadOnlyList<SweepParameter> Parameters { get; init; } = [];
+    /// <summary>Number of units when there are no parameters.</summary>
+    [Id(1)] public long Count { get; init; } = 1;
+
+    public long UnitCount => Parameters.Count == 0 ? Count : Parameters.Aggregate(1L, (n, p) => checked(n * p.Length));
+
+    public IReadOnlyDictionary<string, string> ParametersOf(long unitIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(unitIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(unitIndex, UnitCount);
+        var values = new Dictionary<string, string>(Parameters.Count + 1) { ["unit"] = unitIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var rest = unitIndex;
+        for (var i = Parameters.Count - 1; i >= 0; i--)
+        {
+            var parameter = Parameters[i];
+            values[parameter.Name] = parameter.ValueAt(rest % parameter.Length);
+            rest /= parameter.Length;
+        }
+
+        return values;
+    }
+}
+
+/// <summary>One sweep dimension: an explicit list of values, or an integer range <c>from..to</c> (inclusive) by <c>step</c>.</summary>
+[GenerateSerializer, Immutable, Alias("boid.SweepParameter")]
+public sealed record SweepParameter
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public IReadOnlyList<string>? Values { get; init; }
+    [Id(2)] public long From { get; init; }
+    [Id(3)] public long To { get; init; }
+    [Id(4)] public long Step { get; init; } = 1;
+
+    public long Length => Values?.Count ?? ((To - From) / Step) + 1;
+
+    public string ValueAt(long index) =>
+        Values is { } list ? list[(int)index] : (From + (index * Step)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

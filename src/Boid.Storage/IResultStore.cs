@@ -1,0 +1,61 @@
+namespace Boid.Storage;
+
+/// <summary>
+/// Keeps the outputs of work-unit attempts, the accepted unit outputs and the amalgamated result of
+/// each job. Layout (every backend): <c>jobs/{job}/attempts/{unit}-{lease}/…</c> while an attempt
+/// waits for acceptance, <c>jobs/{job}/units/{unit}/…</c> once accepted, <c>jobs/{job}/result/…</c>.
+/// Accepting is a rename, so a job's <c>units</c> folder holds exactly its accepted units.
+/// </summary>
+public interface IResultStore
+{
+    /// <summary>Copies the files of <paramref name="sourceDirectory"/> into the attempt's folder.</summary>
+    Task<IReadOnlyList<StoredFile>> PutAttemptAsync(AttemptKey attempt, string sourceDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes an attempt's outputs the accepted outputs of its unit (or the job's result). Idempotent.</summary>
+    Task PromoteAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an attempt that was not accepted. Idempotent.</summary>
+    Task DiscardAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the files of a unit attempt that is staged but not yet accepted.</summary>
+    Task<IReadOnlyList<StoredFile>> ListAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns a local directory holding every accepted unit's outputs as <c>{unit}/…</c>, for the
+    /// amalgamation container to mount read-only. A local store returns its own folder; a remote one
+    /// downloads into <paramref name="scratchDirectory"/>.
+    /// </summary>
+    Task<string> MaterializeAcceptedUnitsAsync(string jobId, string scratchDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the files of a job's amalgamated result (empty when there is none).</summary>
+    Task<IReadOnlyList<StoredFile>> ListResultAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the accepted outputs of one unit (empty when it has none).</summary>
+    Task<IReadOnlyList<StoredFile>> ListUnitAsync(string jobId, string unitKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens one file of a job's result or of an accepted unit for reading.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    Stream OpenRead(string jobId, ResultArea area, string relativePath);
+
+    /// <summary>Removes everything stored for a job.</summary>
+    Task DeleteJobAsync(string jobId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Which part of a job a file belongs to: an accepted unit (by key) or the result.</summary>
+public readonly record struct ResultArea(string? UnitKey)
+{
+    public static ResultArea Result { get; } = new(null);
+
+    public static ResultArea Unit(string unitKey) => new(unitKey);
+}
+
+/// <summary>Identifies one attempt at one unit. The amalgamation step uses <see cref="AmalgamationUnitKey"/>.</summary>
+public readonly record struct AttemptKey(string JobId, string UnitKey, string LeaseId)
+{
+    public const string AmalgamationUnitKey = "amalgamate";
+
+    public bool IsAmalgamation => UnitKey == AmalgamationUnitKey;
+}
+
+/// <summary>A stored file: path relative to its area, size and SHA-256 (lower-case hex).</summary>
+public sealed record StoredFile(string RelativePath, long Length, string Sha256);
