@@ -74,6 +74,15 @@ public sealed record ChainAction
         return new ChainAction(account, name, authorization, abi.SerializeActionData(name, data));
     }
 
+    /// <summary>Encodes the action (account, name, authorizations, sized data) as it appears in a transaction.</summary>
+    /// <returns>The encoding.</returns>
+    public byte[] Serialize()
+    {
+        var w = new Serialization.AntelopeWriter();
+        Transaction.WriteAction(w, this);
+        return w.ToArray();
+    }
+
     /// <summary>Whether two actions are equal field by field (data by content).</summary>
     /// <param name="other">The other action.</param>
     /// <returns>Whether they are equal.</returns>

@@ -223,17 +223,22 @@ public sealed record Transaction
         w.WriteVarUInt32((uint)actions.Count);
         foreach (ChainAction a in actions)
         {
-            w.WriteName(a.Account);
-            w.WriteName(a.Name);
-            w.WriteVarUInt32((uint)a.Authorization.Count);
-            foreach (PermissionLevel p in a.Authorization)
-            {
-                w.WriteName(p.Actor);
-                w.WriteName(p.Permission);
-            }
-
-            w.WriteSizedBytes(a.Data is byte[] bytes ? bytes : a.Data.ToArray());
+            WriteAction(w, a);
         }
+    }
+
+    internal static void WriteAction(AntelopeWriter w, ChainAction a)
+    {
+        w.WriteName(a.Account);
+        w.WriteName(a.Name);
+        w.WriteVarUInt32((uint)a.Authorization.Count);
+        foreach (PermissionLevel p in a.Authorization)
+        {
+            w.WriteName(p.Actor);
+            w.WriteName(p.Permission);
+        }
+
+        w.WriteSizedBytes(a.Data is byte[] bytes ? bytes : a.Data.ToArray());
     }
 
     private static ChainAction[] ReadActions(ref AntelopeReader r)
