@@ -1,4 +1,5 @@
 import { expect } from "chai"
+import { TimePointSec } from "@greymass/eosio"
 import { Blockchain, nameToBigInt, protonAssert } from "@proton/vert"
 
 /** Symbol code as the u64 scope/key eosio.token uses (characters little-endian). */
@@ -130,4 +131,9 @@ export function record(id: number | string, contributor: string, role: number, a
 
 export async function recordBatch(chain: Chain, dispatcher: string, protocol: string, records: unknown[], signer = dispatcher): Promise<void> {
     await chain.jobs.actions.recordbatch({ dispatcher, protocol, records }).send(`${signer}@active`)
+}
+
+/** Sets the emulated chain's clock (seconds since the epoch). */
+export function setTime(chain: Chain, seconds: number): void {
+    chain.bc.setTime(TimePointSec.fromInteger(seconds))
 }
