@@ -29,16 +29,18 @@ public readonly record struct SymbolCode
             throw new AntelopeFormatException($"Symbol code '{text}' must have 1 to 7 characters.");
         }
 
-        ulong value = 0;
-        for (int i = text.Length - 1; i >= 0; i--)
+        foreach (char c in text)
         {
-            char c = text[i];
             if (c is < 'A' or > 'Z')
             {
                 throw new AntelopeFormatException($"Symbol code '{text}' has an invalid character '{c}': only upper-case letters A-Z are allowed.");
             }
+        }
 
-            value = (value << 8) | c;
+        ulong value = 0;
+        for (int i = text.Length - 1; i >= 0; i--)
+        {
+            value = (value << 8) | text[i];
         }
 
         return new SymbolCode(value);
