@@ -169,7 +169,7 @@ public sealed class WorkUnitGrain(
         {
             await store.DiscardAttemptAsync(attemptKey);
             Log.AttemptFailed(logger, UnitId, S.Attempts[^1].Attempt, S.Worker ?? "", outcome, reason);
-            S.Status = retryable && S.Attempts.Count < S.Current!.MaxAttempts ? UnitStatus.Pending : UnitStatus.Failed;
+            S.Status = retryable && CountedAttempts < S.Current!.MaxAttempts ? UnitStatus.Pending : UnitStatus.Failed;
         }
 
         await EndLeaseAsync();
@@ -215,6 +215,9 @@ public sealed class WorkUnitGrain(
     }
 
     public Task<UnitResult> ProbeAsync() => Task.FromResult(Result());
+
+    /// <summary>Attempts that count against max_attempts: a unit a worker released at shutdown does not.</summary>
+    private int CountedAttempts => S.Attempts.Count(a => a.Outcome != AttemptOutcome.Cancelled);
 
     private bool IsOut => S.Status is UnitStatus.Leased or UnitStatus.Running;
 
@@ -307,7 +310,7 @@ public sealed class WorkUnitGrain(
             Reason = $"lease expired: worker {attempt.Worker} stopped renewing",
         };
         await store.DiscardAttemptAsync(new AttemptKey(Key.JobId, Key.UnitKey, attempt.LeaseId));
-        S.Status = S.Attempts.Count < S.Current!.MaxAttempts ? UnitStatus.Pending : UnitStatus.Failed;
+        S.Status = CountedAttempts < S.Current!.MaxAttempts ? UnitStatus.Pending : UnitStatus.Failed;
         await EndLeaseAsync();
         await NotifyJobAsync();
     }

@@ -1,0 +1,101 @@
+using System.Net;
+using Boid.Containers;
+using Boid.Grains;
+using Boid.Grains.Grains;
+using Boid.Persistence.Sqlite;
+using Boid.Silo.Api;
+using Boid.Silo.Links;
+using Boid.Storage;
+using Boid.Storage.Local;
+using Boid.Worker;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Boid.Silo.Hosting;
+
+/// <summary>The roles a silo plays. <c>boid up</c> plays both in one process.</summary>
+[Flags]
+public enum SiloRoles
+{
+    Dispatcher = 1,
+    Worker = 2,
+    Embedded = Dispatcher | Worker,
+}
+
+/// <summary>
+/// Builds a Boid silo for a set of roles. Settings come from configuration (section <c>Boid</c>;
+/// environment variables such as <c>Boid__Api__Token</c>; the CLI writes its flags into it).
+/// </summary>
+public static class BoidHost
+{
+    /// <summary>The grain classes only dispatcher silos host; a worker-only silo excludes them all.</summary>
+    private static readonly Type[] DispatcherGrains =
+        [typeof(JobGrain), typeof(WorkUnitGrain), typeof(DispatchGrain), typeof(ProtocolGrain), typeof(ContributorGrain), typeof(DirectoryGrain)];
+
+    public static WebApplication Build(SiloRoles roles, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? customize = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        var configuration = builder.Configuration;
+
+        var dataDirectory = Path.GetFullPath(configuration["Boid:DataDirectory"] ?? ".boid");
+        Directory.CreateDirectory(dataDirectory);
+        var siloPort = configuration.GetValue("Boid:Silo:Port", 11111);
+        var gatewayPort = configuration.GetValue("Boid:Silo:GatewayPort", 30000);
+        var primary = configuration["Boid:Silo:Primary"] is { Length: > 0 } p ? IPEndPoint.Parse(p) : null;
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IResultStore>(new LocalResultStore(Path.Combine(dataDirectory, "results")));
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration("Boid:Dispatch").ValidateDataAnnotations().ValidateOnStart();
+
+        builder.UseOrleans(silo =>
+        {
+            // One machine: development clustering on loopback. Several machines use PostgreSQL clustering.
+            silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "boid", clusterId: "boid");
+            silo.AddSqliteGrainStorage(BoidNames.Storage, o => o.Configure(s => s.DataSource = Path.Combine(dataDirectory, "state.db")));
+            if (!roles.HasFlag(SiloRoles.Dispatcher))
+            {
+                // Heterogeneous silos: a silo that lacks a grain class is never chosen to activate it.
+                silo.Services.PostConfigure<GrainTypeOptions>(o => o.Classes.ExceptWith(DispatcherGrains));
+            }
+        });
+
+        if (roles.HasFlag(SiloRoles.Worker))
+        {
+            builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Boid:Worker")
+                .Configure(o => o.WorkDirectory = configuration["Boid:Worker:WorkDirectory"] ?? Path.Combine(dataDirectory, "work"))
+                .ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddOptions<DockerRunnerOptions>().BindConfiguration("Boid:Docker");
+            builder.Services.AddSingleton<IContainerRunner>(sp => new DockerContainerRunner(
+                sp.GetRequiredService<IOptions<DockerRunnerOptions>>(), sp.GetRequiredService<ILogger<DockerContainerRunner>>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton<IDispatcherLink, OrleansDispatcherLink>();
+            builder.Services.AddSingleton<WorkerEngine>();
+            builder.Services.AddHostedService<WorkerService>();
+        }
+
+        if (roles.HasFlag(SiloRoles.Dispatcher))
+        {
+            builder.AddBoidApi();
+        }
+        else
+        {
+            builder.WebHost.UseUrls(); // a worker silo serves no HTTP
+        }
+
+        customize?.Invoke(builder);
+        var app = builder.Build();
+        if (roles.HasFlag(SiloRoles.Dispatcher))
+        {
+            app.MapBoidApi();
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,399 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Boid.Containers;
+using Boid.Grains.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Boid.Worker;
+
+/// <summary>
+/// Pulls leases while it has free slots and runs each unit in a fresh sandboxed container:
+/// lease → stage inputs → run → collect outputs → report. Renews the leases of running units, and
+/// stops a unit whose lease is gone. On shutdown it stops its containers and releases their units.
+/// </summary>
+public sealed class WorkerEngine(
+    IDispatcherLink link,
+    IContainerRunner runner,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<WorkerEngine> logger)
+{
+    private readonly ConcurrentDictionary<string, RunningUnit> _running = new();
+    private readonly SemaphoreSlim _slotFreed = new(0);
+    private long _unitsDone;
+    private long _unitsFailed;
+
+    private WorkerOptions Options => options.Value;
+
+    /// <summary>Units this engine has finished with an accepted or a failed report since it started.</summary>
+    public (long Done, long Failed, int Running) Counters => (Interlocked.Read(ref _unitsDone), Interlocked.Read(ref _unitsFailed), _running.Count);
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var workerId = Options.Id;
+        var removed = await runner.RemoveLeftoversAsync(workerId, stoppingToken).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            Log.LeftoversRemoved(logger, workerId, removed);
+        }
+
+        var workRoot = Path.Combine(Options.WorkDirectory, workerId);
+        if (Directory.Exists(workRoot))
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+
+        Directory.CreateDirectory(workRoot);
+        await RetryAsync(ct => link.RegisterAsync(Registration(), ct), "register", stoppingToken).ConfigureAwait(false);
+        Log.Started(logger, workerId, Options.Slots);
+
+        using var loops = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewals = RenewLoopAsync(loops.Token);
+        var heartbeats = HeartbeatLoopAsync(loops.Token);
+        try
+        {
+            await LeaseLoopAsync(workRoot, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Shutdown: stop every container, report its unit released, then stop renewing.
+            foreach (var unit in _running.Values)
+            {
+                unit.Stop(StopReason.Shutdown);
+            }
+
+            await Task.WhenAll(_running.Values.Select(u => u.Task)).ConfigureAwait(false);
+            await loops.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(renewals, heartbeats).ConfigureAwait(false);
+            Log.Stopped(logger, workerId);
+        }
+    }
+
+    private async Task LeaseLoopAsync(string workRoot, CancellationToken stoppingToken)
+    {
+        var idleDelay = TimeSpan.FromMilliseconds(50);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = Options.Slots - _running.Count;
+            if (free <= 0)
+            {
+                await WaitAsync(_slotFreed, Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            IReadOnlyList<UnitAssignment> leases;
+            try
+            {
+                leases = await link.LeaseAsync(Options.Id, free, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                Log.LinkFailed(logger, exception, "lease");
+                leases = [];
+            }
+
+            foreach (var lease in leases)
+            {
+                var unit = new RunningUnit(lease, stoppingToken);
+                _running[lease.LeaseId] = unit;
+                unit.Task = Task.Run(() => RunUnitAsync(unit, workRoot), CancellationToken.None);
+            }
+
+            if (leases.Count > 0)
+            {
+                idleDelay = TimeSpan.FromMilliseconds(50);
+                continue;
+            }
+
+            // Nothing to do: wait for a slot to free or for the poll interval, backing off while idle.
+            await WaitAsync(_slotFreed, idleDelay, stoppingToken).ConfigureAwait(false);
+            idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, Options.MaxPollInterval.Ticks));
+        }
+    }
+
+    private async Task RunUnitAsync(RunningUnit unit, string workRoot)
+    {
+        var lease = unit.Lease;
+        var scratch = Path.Combine(workRoot, lease.LeaseId);
+        var outputDirectory = Path.Combine(scratch, "out");
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            var inputDirectory = await link.StageInputsAsync(lease, Path.Combine(scratch, "in"), unit.Token).ConfigureAwait(false);
+            if (!await link.StartedAsync(lease, unit.Token).ConfigureAwait(false))
+            {
+                Log.LeaseLost(logger, lease.JobId, lease.UnitKey, lease.LeaseId);
+                return;
+            }
+
+            var result = await runner.RunAsync(ContainerSpec(lease, inputDirectory, outputDirectory), unit.Token).ConfigureAwait(false);
+            if (unit.Reason == StopReason.LeaseLost)
+            {
+                Log.LeaseLost(logger, lease.JobId, lease.UnitKey, lease.LeaseId);
+                return; // Nobody wants this attempt any more; a report would be ignored.
+            }
+
+            if (result.Outcome == ContainerOutcome.Succeeded)
+            {
+                await RetryAsync(ct => link.UploadOutputsAsync(lease, outputDirectory, ct), "upload outputs", unit.ShutdownToken).ConfigureAwait(false);
+            }
+
+            await SendReportAsync(unit, Report(lease, result)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || unit.Reason == StopReason.None)
+        {
+            Log.UnitFailed(logger, exception, lease.JobId, lease.UnitKey);
+            await SendReportAsync(unit, new UnitReport
+            {
+                JobId = lease.JobId,
+                UnitKey = lease.UnitKey,
+                LeaseId = lease.LeaseId,
+                Outcome = AttemptOutcome.WorkerError,
+                Reason = $"worker error: {exception.GetType().Name}: {exception.Message}",
+                Retryable = true,
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (unit.Reason == StopReason.Shutdown)
+        {
+            await SendReportAsync(unit, Released(lease)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.LeaseLost(logger, lease.JobId, lease.UnitKey, lease.LeaseId);
+        }
+        finally
+        {
+            TryDelete(scratch);
+            _running.TryRemove(lease.LeaseId, out _);
+            unit.Dispose();
+            _slotFreed.Release();
+        }
+    }
+
+    private async Task SendReportAsync(RunningUnit unit, UnitReport report)
+    {
+        if (unit.Reason == StopReason.Shutdown && report.Outcome != AttemptOutcome.Succeeded)
+        {
+            report = Released(unit.Lease);
+        }
+
+        // A report is safe to repeat (the lease id makes a duplicate harmless), so keep trying through
+        // a dispatcher restart; only a shutdown gives up, and then the lease expires on its own.
+        using var shutdownGrace = new CancellationTokenSource(TimeSpan.FromSeconds(10), time);
+        var token = unit.Reason == StopReason.Shutdown ? shutdownGrace.Token : unit.ShutdownToken;
+        try
+        {
+            await RetryAsync(ct => link.ReportAsync(report, ct), "report", token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.ReportAbandoned(logger, report.JobId, report.UnitKey, report.LeaseId);
+            return;
+        }
+
+        if (report.Outcome == AttemptOutcome.Succeeded)
+        {
+            Interlocked.Increment(ref _unitsDone);
+        }
+        else if (report.Outcome != AttemptOutcome.Cancelled)
+        {
+            Interlocked.Increment(ref _unitsFailed);
+        }
+    }
+
+    private async Task RenewLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.RenewInterval, time);
+        while (await Tick(timer, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var unit in _running.Values)
+            {
+                try
+                {
+                    if (!await link.RenewAsync(unit.Lease, cancellationToken).ConfigureAwait(false))
+                    {
+                        unit.Stop(StopReason.LeaseLost);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    Log.LinkFailed(logger, exception, "renew");
+                }
+            }
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.HeartbeatInterval, time);
+        while (await Tick(timer, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await link.HeartbeatAsync(Options.Id, _running.Count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Log.LinkFailed(logger, exception, "heartbeat");
+            }
+        }
+    }
+
+    private ContainerRunSpec ContainerSpec(UnitAssignment lease, string? inputDirectory, string outputDirectory) => new()
+    {
+        Image = lease.Image,
+        Command = lease.Command,
+        Environment = lease.Environment,
+        InputDirectory = inputDirectory,
+        OutputDirectory = outputDirectory,
+        Labels = new Dictionary<string, string>
+        {
+            ["boid.worker"] = Options.Id,
+            ["boid.job"] = lease.JobId,
+            ["boid.unit"] = lease.UnitKey,
+            ["boid.lease"] = lease.LeaseId,
+        },
+        Limits = new ContainerLimits
+        {
+            Cpus = lease.Resources.Cpus,
+            MemoryBytes = lease.Resources.MemoryBytes,
+            PidsLimit = lease.Resources.Pids,
+            Timeout = lease.Resources.Timeout,
+            OutputCapBytes = lease.Outputs.MaxSizeBytes,
+            TmpCapBytes = lease.Resources.TmpBytes,
+            LogTailBytes = Options.LogTailBytes,
+        },
+        Sandbox = new SandboxPolicy { AllowNetwork = lease.AllowNetwork },
+    };
+
+    private static UnitReport Report(UnitAssignment lease, ContainerRunResult result) => new()
+    {
+        JobId = lease.JobId,
+        UnitKey = lease.UnitKey,
+        LeaseId = lease.LeaseId,
+        Outcome = Enum.Parse<AttemptOutcome>(result.Outcome.ToString()),
+        ExitCode = result.ExitCode,
+        Reason = result.Reason,
+        Retryable = result.Retryable,
+        RunTimeMicroseconds = result.RunTimeMicroseconds,
+        StdoutTail = result.StdoutTail,
+        StderrTail = result.StderrTail,
+    };
+
+    /// <summary>A unit this worker gives back unfinished (shutdown): not counted against its attempts.</summary>
+    private static UnitReport Released(UnitAssignment lease) => new()
+    {
+        JobId = lease.JobId,
+        UnitKey = lease.UnitKey,
+        LeaseId = lease.LeaseId,
+        Outcome = AttemptOutcome.Cancelled,
+        Reason = "released: the worker shut down",
+        Retryable = true,
+    };
+
+    private WorkerRegistration Registration() => new()
+    {
+        WorkerId = Options.Id,
+        Cores = Environment.ProcessorCount,
+        MemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+        Slots = Options.Slots,
+        Architecture = RuntimeInformation.RuntimeIdentifier,
+    };
+
+    private async Task RetryAsync(Func<CancellationToken, Task> action, string what, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await action(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && exception is not BoidException { Kind: BoidErrorKind.InvalidArgument or BoidErrorKind.NotFound })
+            {
+                Log.LinkFailed(logger, exception, what);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private static async Task WaitAsync(SemaphoreSlim signal, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException exception)
+        {
+            Log.CleanupFailed(logger, exception, directory);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            Log.CleanupFailed(logger, exception, directory);
+        }
+    }
+
+    private enum StopReason
+    {
+        None,
+        LeaseLost,
+        Shutdown,
+    }
+
+    /// <summary>One unit in progress: its lease and the token that stops its container.</summary>
+    private sealed class RunningUnit(UnitAssignment lease, CancellationToken shutdownToken) : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private int _reason;
+
+        public UnitAssignment Lease { get; } = lease;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public CancellationToken Token => _stop.Token;
+
+        /// <summary>Cancelled only on shutdown: report and upload retries stop then, not when the unit stops.</summary>
+        public CancellationToken ShutdownToken { get; } = shutdownToken;
+
+        public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+        public void Stop(StopReason reason)
+        {
+            if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) == (int)StopReason.None)
+            {
+                _stop.Cancel();
+            }
+        }
+
+        public void Dispose() => _stop.Dispose();
+    }
+}
