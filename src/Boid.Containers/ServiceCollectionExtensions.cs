@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Boid.Containers;
+
+/// <summary>Registration of the Docker container runner.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IContainerRunner"/> as a singleton <see cref="DockerContainerRunner"/>, with
+    /// <see cref="DockerRunnerOptions"/> validated at start. Bind the options (section <c>Boid:Containers</c>)
+    /// in <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddBoidContainers(this IServiceCollection services, Action<OptionsBuilder<DockerRunnerOptions>>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<DockerRunnerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DockerRunnerOptions>, DockerRunnerOptionsValidator>());
+        configure?.Invoke(builder);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IContainerRunner>(provider => new DockerContainerRunner(
+            provider.GetRequiredService<IOptions<DockerRunnerOptions>>(),
+            provider.GetRequiredService<ILogger<DockerContainerRunner>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
+
+/// <summary>Reports the first problem of <see cref="DockerRunnerOptions"/>, naming the option.</summary>
+internal sealed class DockerRunnerOptionsValidator : IValidateOptions<DockerRunnerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DockerRunnerOptions options) =>
+        options.Validate() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+}
