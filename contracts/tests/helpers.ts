@@ -1,4 +1,5 @@
 import { expect } from "chai"
+import { existsSync } from "fs"
 import { TimePointSec } from "@greymass/eosio"
 import { Blockchain, nameToBigInt, protonAssert } from "@proton/vert"
 
@@ -38,6 +39,10 @@ export const HASH_B = "b".repeat(64)
  * linked, the people of the tests, and BOID issued to the sponsors.
  */
 export async function createChain(options: { jobsInline?: boolean, regInline?: boolean } = {}) {
+    for (const name of ["token", "clusterreg", "clusterjobs"]) {
+        const wasm = `${name}/target/${name}.contract.wasm`
+        if (!existsSync(wasm)) throw new Error(`${wasm} is missing: run npm run build first`)
+    }
     const bc = new Blockchain()
     const token = bc.createContract("boidtoken", "token/target/token.contract")
     const fake = bc.createContract("faketoken", "token/target/token.contract")
