@@ -31,6 +31,18 @@ public sealed class WorkerEngine(
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunCoreAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before it got going (during start-up calls): nothing is leased, nothing to release.
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken stoppingToken)
+    {
         var workerId = Options.Id;
         var removed = await runner.RemoveLeftoversAsync(workerId, stoppingToken).ConfigureAwait(false);
         if (removed > 0)

@@ -3,16 +3,18 @@ using Boid.Grains.Model;
 
 namespace Boid.Grains.Grains;
 
+[GenerateSerializer, Alias("boid.ContributorGrainState")]
 public sealed class ContributorGrainState
 {
-    public WorkerRegistration? Registration { get; set; }
-    public ContributorRole Role { get; set; }
-    public DateTimeOffset? LastSeen { get; set; }
+    [Id(0)] public WorkerRegistration? Registration { get; set; }
+    [Id(1)] public ContributorRole Role { get; set; }
+    [Id(2)] public DateTimeOffset? LastSeen { get; set; }
     /// <summary>Per job: µs of accepted container time and accepted units. Set, never added, so credit is idempotent.</summary>
-    public Dictionary<string, JobCredit> Credits { get; set; } = [];
+    [Id(3)] public Dictionary<string, JobCredit> Credits { get; set; } = [];
 }
 
-public sealed record JobCredit(long Microseconds, long Units);
+[GenerateSerializer, Immutable, Alias("boid.JobCredit")]
+public sealed record JobCredit([property: Id(0)] long Microseconds, [property: Id(1)] long Units);
 
 public sealed class ContributorGrain(
     [PersistentState("contributor", BoidNames.Storage)] IPersistentState<ContributorGrainState> state,

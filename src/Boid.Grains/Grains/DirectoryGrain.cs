@@ -2,11 +2,12 @@ using Boid.Grains.Interfaces;
 
 namespace Boid.Grains.Grains;
 
+[GenerateSerializer, Alias("boid.DirectoryGrainState")]
 public sealed class DirectoryGrainState
 {
-    public List<string> Protocols { get; set; } = [];
-    public List<string> Jobs { get; set; } = [];
-    public List<string> Contributors { get; set; } = [];
+    [Id(0)] public List<string> Protocols { get; set; } = [];
+    [Id(1)] public List<string> Jobs { get; set; } = [];
+    [Id(2)] public List<string> Contributors { get; set; } = [];
 }
 
 public sealed class DirectoryGrain(

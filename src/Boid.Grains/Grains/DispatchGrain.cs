@@ -5,10 +5,11 @@ using Orleans.Concurrency;
 
 namespace Boid.Grains.Grains;
 
+[GenerateSerializer, Alias("boid.DispatchGrainState")]
 public sealed class DispatchGrainState
 {
     /// <summary>Jobs with units still to hand out, in submission order.</summary>
-    public List<string> ActiveJobs { get; set; } = [];
+    [Id(0)] public List<string> ActiveJobs { get; set; } = [];
 }
 
 /// <summary>

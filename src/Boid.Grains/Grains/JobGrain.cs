@@ -8,31 +8,32 @@ using Microsoft.Extensions.Options;
 
 namespace Boid.Grains.Grains;
 
+[GenerateSerializer, Alias("boid.JobGrainState")]
 public sealed class JobGrainState
 {
-    public JobSpec? Spec { get; set; }
-    public JobState State { get; set; }
-    public DateTimeOffset SubmittedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
-    public string Reason { get; set; } = "";
-    public bool AllowNetwork { get; set; }
+    [Id(0)] public JobSpec? Spec { get; set; }
+    [Id(1)] public JobState State { get; set; }
+    [Id(2)] public DateTimeOffset SubmittedAt { get; set; }
+    [Id(3)] public DateTimeOffset? FinishedAt { get; set; }
+    [Id(4)] public string Reason { get; set; } = "";
+    [Id(5)] public bool AllowNetwork { get; set; }
 
     /// <summary>Units below this index have been handed out at least once; above it they exist only as numbers.</summary>
-    public long NextIndex { get; set; }
+    [Id(6)] public long NextIndex { get; set; }
 
     /// <summary>Units out on lease now. Bounded by the workers' slots, not by the job's size.</summary>
-    public HashSet<string> InFlight { get; set; } = [];
+    [Id(7)] public HashSet<string> InFlight { get; set; } = [];
 
     /// <summary>Units whose attempt failed and that wait to be tried again (handed out before new ones).</summary>
-    public List<string> Retry { get; set; } = [];
+    [Id(8)] public List<string> Retry { get; set; } = [];
 
-    public long Accepted { get; set; }
-    public long Failed { get; set; }
-    public long FailedAttempts { get; set; }
-    public long ContainerMicroseconds { get; set; }
+    [Id(9)] public long Accepted { get; set; }
+    [Id(10)] public long Failed { get; set; }
+    [Id(11)] public long FailedAttempts { get; set; }
+    [Id(12)] public long ContainerMicroseconds { get; set; }
 
     /// <summary>What each worker contributed to this job: µs of accepted container time and units.</summary>
-    public Dictionary<string, JobCredit> Workers { get; set; } = [];
+    [Id(13)] public Dictionary<string, JobCredit> Workers { get; set; } = [];
 }
 
 public sealed class JobGrain(

@@ -4,10 +4,10 @@ using Boid.Grains.Specs;
 
 namespace Boid.Grains.Grains;
 
+[GenerateSerializer, Alias("boid.ProtocolGrainState")]
 public sealed class ProtocolGrainState
 {
-    public ProtocolSpec? Spec { get; set; }
-}
+    [Id(0)] public ProtocolSpec? Spec { get; set; }}
 
 public sealed class ProtocolGrain(
     [PersistentState("protocol", BoidNames.Storage)] IPersistentState<ProtocolGrainState> state,

@@ -6,15 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace Boid.Grains.Grains;
 
+[GenerateSerializer, Alias("boid.WorkUnitGrainState")]
 public sealed class WorkUnitGrainState
 {
-    public UnitStatus Status { get; set; }
-    public UnitAssignment? Current { get; set; }
-    public string? Worker { get; set; }
-    public DateTimeOffset? Deadline { get; set; }
-    public List<AttemptRecord> Attempts { get; set; } = [];
-    public string StdoutTail { get; set; } = "";
-    public string StderrTail { get; set; } = "";
+    [Id(0)] public UnitStatus Status { get; set; }
+    [Id(1)] public UnitAssignment? Current { get; set; }
+    [Id(2)] public string? Worker { get; set; }
+    [Id(3)] public DateTimeOffset? Deadline { get; set; }
+    [Id(4)] public List<AttemptRecord> Attempts { get; set; } = [];
+    [Id(5)] public string StdoutTail { get; set; } = "";
+    [Id(6)] public string StderrTail { get; set; } = "";
 }
 
 /// <summary>

@@ -13,9 +13,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Boid.Silo.Hosting;
 
@@ -59,7 +59,12 @@ public static class BoidHost
         {
             // One machine: development clustering on loopback. Several machines use PostgreSQL clustering.
             silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "boid", clusterId: "boid");
-            silo.AddSqliteGrainStorage(BoidNames.Storage, o => o.Configure(s => s.DataSource = Path.Combine(dataDirectory, "state.db")));
+            // Orleans' binary serializer: version-tolerant through [Id]/[Alias], and twice as fast as JSON here.
+            silo.AddSqliteGrainStorage(BoidNames.Storage, o => o.Configure<Serializer>((s, serializer) =>
+            {
+                s.DataSource = Path.Combine(dataDirectory, "state.db");
+                s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
             if (!roles.HasFlag(SiloRoles.Dispatcher))
             {
                 // Heterogeneous silos: a silo that lacks a grain class is never chosen to activate it.
@@ -72,9 +77,7 @@ public static class BoidHost
             builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Boid:Worker")
                 .Configure(o => o.WorkDirectory = configuration["Boid:Worker:WorkDirectory"] ?? Path.Combine(dataDirectory, "work"))
                 .ValidateDataAnnotations().ValidateOnStart();
-            builder.Services.AddOptions<DockerRunnerOptions>().BindConfiguration("Boid:Docker");
-            builder.Services.AddSingleton<IContainerRunner>(sp => new DockerContainerRunner(
-                sp.GetRequiredService<IOptions<DockerRunnerOptions>>(), sp.GetRequiredService<ILogger<DockerContainerRunner>>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddBoidContainers(o => o.BindConfiguration("Boid:Docker"));
             builder.Services.AddSingleton<IDispatcherLink, OrleansDispatcherLink>();
             builder.Services.AddSingleton<WorkerEngine>();
             builder.Services.AddHostedService<WorkerService>();

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds every example image (examples/<name>/image/Dockerfile → boid/<name>:1) on the local
+# boid/busybox base. No registry is used. Rebuilds are cheap: Docker's layer cache does the work.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+"$here/build-base.sh"
+for dockerfile in "$root"/examples/*/image/Dockerfile; do
+  dir=$(dirname "$dockerfile")
+  name=$(basename "$(dirname "$dir")")
+  # The legacy builder (no BuildKit in Debian's docker.io) warns on stderr; show it only on failure.
+  if ! log=$(DOCKER_BUILDKIT=0 docker build -q -t "boid/$name:1" "$dir" 2>&1); then
+    echo "$log" >&2
+    exit 1
+  fi
+  echo "build-examples: built boid/$name:1" >&2
+done

@@ -1,0 +1,88 @@
+using Boid.Cli.Commands;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Boid.Cli;
+
+/// <summary>The <c>boid</c> command tree. Roles: up, dispatcher, worker. Researcher actions: the rest.</summary>
+public static class BoidApp
+{
+    public static CommandApp Create(IAnsiConsole console)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(console);
+        var app = new CommandApp(new TypeRegistrar(services));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("boid");
+            config.Settings.Console = console;
+            config.PropagateExceptions();
+            config.ValidateExamples();
+
+            config.AddCommand<UpCommand>("up")
+                .WithDescription("Run dispatcher and worker in one process (embedded cluster, state in a SQLite file)")
+                .WithExample("up")
+                .WithExample("up", "--run", "examples/montecarlo-pi/job.yaml");
+            config.AddCommand<DispatcherCommand>("dispatcher")
+                .WithDescription("Run a dispatcher silo: grains and the HTTP API")
+                .WithExample("dispatcher", "--data", "/var/lib/boid");
+            config.AddCommand<WorkerCommand>("worker")
+                .WithDescription("Run a worker silo that joins a dispatcher and runs units in containers")
+                .WithExample("worker", "--dispatcher-silo", "127.0.0.1:11111", "--silo-port", "11112");
+
+            config.AddCommand<SubmitCommand>("submit")
+                .WithDescription("Submit a job spec")
+                .WithExample("submit", "examples/montecarlo-pi/job.yaml", "--watch");
+            config.AddCommand<StatusCommand>("status")
+                .WithDescription("Show one job, or list recent jobs")
+                .WithExample("status")
+                .WithExample("status", "j-261128-193000-ab12", "--json");
+            config.AddCommand<WatchCommand>("watch")
+                .WithDescription("Follow a job's progress until it ends")
+                .WithExample("watch", "j-261128-193000-ab12");
+            config.AddCommand<ResultsCommand>("results")
+                .WithDescription("Download a finished job's amalgamated result")
+                .WithExample("results", "j-261128-193000-ab12", "-o", "pi-result");
+            config.AddCommand<LogsCommand>("logs")
+                .WithDescription("Show a unit's attempts and the tails of its stdout and stderr")
+                .WithExample("logs", "j-261128-193000-ab12", "17");
+            config.AddCommand<CancelCommand>("cancel")
+                .WithDescription("Cancel a job; its running containers stop within seconds")
+                .WithExample("cancel", "j-261128-193000-ab12");
+            config.AddBranch("protocol", protocol =>
+            {
+                protocol.SetDescription("Manage protocols (research programmes)");
+                protocol.AddCommand<ProtocolAddCommand>("add")
+                    .WithDescription("Add or replace a protocol from its YAML file")
+                    .WithExample("protocol", "add", "examples/montecarlo-pi/protocol.yaml");
+                protocol.AddCommand<ProtocolListCommand>("list")
+                    .WithDescription("List protocols")
+                    .WithExample("protocol", "list", "--json");
+            });
+            config.AddCommand<WorkersCommand>("workers")
+                .WithDescription("List registered workers and their credit")
+                .WithExample("workers");
+        });
+        return app;
+    }
+}
+
+/// <summary>Lets Spectre resolve commands from Microsoft DI (so commands take <see cref="IAnsiConsole"/>).</summary>
+internal sealed class TypeRegistrar(IServiceCollection services) : ITypeRegistrar
+{
+    public ITypeResolver Build() => new TypeResolver(services.BuildServiceProvider());
+
+    public void Register(Type service, Type implementation) => services.AddSingleton(service, implementation);
+
+    public void RegisterInstance(Type service, object implementation) => services.AddSingleton(service, implementation);
+
+    public void RegisterLazy(Type service, Func<object> factory) => services.AddSingleton(service, _ => factory());
+
+    private sealed class TypeResolver(ServiceProvider provider) : ITypeResolver, IDisposable
+    {
+        public object? Resolve(Type? type) => type is null ? null : provider.GetService(type);
+
+        public void Dispose() => provider.Dispose();
+    }
+}
