@@ -272,6 +272,7 @@ public sealed class JobGrain(
         else
         {
             S.Failed++;
+            S.FailedAttempts++;
             S.Reason = $"unit {result.UnitKey}: {result.Reason}";
         }
 

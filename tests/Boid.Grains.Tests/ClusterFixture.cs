@@ -1,0 +1,64 @@
+using Boid.Storage;
+using Boid.Storage.Local;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Boid.Grains.Tests;
+
+/// <summary>
+/// One in-process test cluster shared by the grain tests: memory grain storage (unit tests only),
+/// a real local result store in a temp folder, and a fake clock the tests move by hand.
+/// </summary>
+public sealed class ClusterFixture : IDisposable
+{
+    public static readonly string StoreRoot = Path.Combine(Path.GetTempPath(), $"boid-grain-tests-{Environment.ProcessId}");
+    public static readonly FakeTimeProvider Time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(2);
+
+    public ClusterFixture()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        Cluster.Deploy();
+    }
+
+    public TestCluster Cluster { get; }
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public LocalResultStore Store { get; } = new(StoreRoot);
+
+    public void Dispose()
+    {
+        Cluster.StopAllSilos();
+        Cluster.Dispose();
+        if (Directory.Exists(StoreRoot))
+        {
+            Directory.Delete(StoreRoot, recursive: true);
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddMemoryGrainStorage(BoidNames.Storage);
+            siloBuilder.Services.AddSingleton<TimeProvider>(Time);
+            siloBuilder.Services.AddSingleton<IResultStore>(new LocalResultStore(StoreRoot));
+            siloBuilder.Services.Configure<DispatchOptions>(o =>
+            {
+                o.LeaseTtl = LeaseTtl;
+                o.MaxUnitsPerJob = 1_000_000;
+                o.IdleJobBackoff = TimeSpan.Zero;
+            });
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
