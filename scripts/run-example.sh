@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's first command: set everything up on a fresh machine (Docker, images, build), start an
+# embedded cluster, run the Monte-Carlo pi example (200 containerized units) and print its result.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+BOID_SETUP_SKIP_NODE=1 scripts/setup.sh
+data=${BOID_DATA:-"$root/.boid"}
+exec dotnet src/Boid.Cli/bin/Release/net10.0/boid.dll up --data "$data" --run "${1:-examples/montecarlo-pi/job.yaml}"

@@ -1,0 +1,113 @@
+using Boid.Client;
+
+namespace Boid.Integration.Tests;
+
+/// <summary>The embedded cluster with real containers: restart on the same data, hostile units, leftovers.</summary>
+public sealed class ClusterBehaviourTests
+{
+    private const string Protocol = "name: behaviour\nimages: [\"boid/*\"]\n";
+
+    [Fact]
+    public async Task Restart_OnSameData_ResumesUnfinishedJobAndCountsEachUnitOnce()
+    {
+        TestEnvironment.RequireImages("boid/busybox:1");
+        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("restart"), slots: 2);
+        await cluster.StartAsync();
+        await cluster.Client.AddProtocolAsync(Protocol);
+        var job = await cluster.Client.SubmitJobAsync("""
+            protocol: behaviour
+            image: boid/busybox:1
+            command: ["sh", "-c", "sleep 1; echo {{unit}} > /out/n.txt"]
+            units: 8
+            outputs: {required: [n.txt]}
+            """);
+        await cluster.WaitAsync(job.Id, j => j.Progress.Accepted >= 2, "accept its first units");
+
+        await cluster.StopAsync(); // graceful: the worker stops its containers and releases their units
+        var stopped = TestEnvironment.ContainersLabelled(cluster.WorkerId);
+        await cluster.StartAsync();
+        var done = await cluster.WaitAsync(job.Id, j => j.IsFinished, "finish after the restart");
+
+        Assert.Equal(0, stopped);
+        Assert.Equal(JobState.Done, done.State);
+        Assert.Equal(8, done.Progress.Accepted);
+        for (var unit = 0; unit < 8; unit++)
+        {
+            var view = await cluster.Client.GetUnitAsync(job.Id, unit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(UnitStatus.Accepted, view.Status);
+            Assert.Single(view.Attempts, a => a.Outcome == "Succeeded");
+            Assert.All(view.Attempts.Where(a => a.Outcome != "Succeeded"), a => Assert.Equal("Cancelled", a.Outcome));
+        }
+    }
+
+    [Fact]
+    public async Task HostileUnits_FailWithReasonsAndTheWorkerKeepsServing()
+    {
+        TestEnvironment.RequireImages("boid/busybox:1");
+        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("hostile"), slots: 2);
+        await cluster.StartAsync();
+        await cluster.Client.AddProtocolAsync(Protocol);
+
+        // Unit 0 writes the root filesystem, unit 1 reaches for the network, unit 2 sleeps past its
+        // timeout, unit 3 exceeds its memory. None may succeed; each says why.
+        var hostile = await cluster.Client.SubmitJobAsync("""
+            protocol: behaviour
+            image: boid/busybox:1
+            command: ["sh", "-c", "{{attack}}"]
+            sweep:
+              attack:
+                - "echo x > /bin/pwned"
+                - "nc -w 2 192.0.2.1 80 </dev/null && echo reached"
+                - "sleep 600"
+                - "head -c 200m /dev/zero | tail"
+            resources: {memory: 32Mi, timeout: 3s}
+            max_attempts: 1
+            max_failed_percent: 100
+            """);
+        var healthy = await cluster.Client.SubmitJobAsync("""
+            protocol: behaviour
+            image: boid/busybox:1
+            command: ["sh", "-c", "echo ok > /out/ok.txt"]
+            units: 4
+            """);
+
+        var hostileDone = await cluster.WaitAsync(hostile.Id, j => j.IsFinished, "finish its hostile units");
+        var healthyDone = await cluster.WaitAsync(healthy.Id, j => j.IsFinished, "finish beside the hostile one");
+
+        Assert.Equal(4, hostileDone.Progress.Failed);
+        Assert.Equal(0, hostileDone.Progress.Accepted);
+        var outcomes = new List<string?>();
+        for (var unit = 0; unit < 4; unit++)
+        {
+            var attempt = Assert.Single((await cluster.Client.GetUnitAsync(hostile.Id, unit.ToString(System.Globalization.CultureInfo.InvariantCulture))).Attempts);
+            Assert.NotEmpty(attempt.Reason);
+            outcomes.Add(attempt.Outcome);
+        }
+
+        Assert.Equal(["NonZeroExit", "NonZeroExit", "TimedOut", "OutOfMemory"], outcomes);
+        Assert.Equal(JobState.Done, healthyDone.State);
+        Assert.Equal(4, healthyDone.Progress.Accepted);
+        Assert.Equal(0, TestEnvironment.ContainersLabelled(cluster.WorkerId));
+    }
+
+    [Fact]
+    public async Task WorkerStart_ContainersLeftByEarlierRun_AreRemoved()
+    {
+        TestEnvironment.RequireImages("boid/busybox:1");
+        const string WorkerId = "leftovers";
+        var (code, output) = TestEnvironment.Run("docker", $"create --label boid.worker={WorkerId} --label boid.job=old boid/busybox:1 sleep 1000");
+        Assert.True(code == 0, output);
+        Assert.Equal(1, TestEnvironment.ContainersLabelled(WorkerId));
+
+        await using var cluster = new EmbeddedCluster(WorkerId);
+        await cluster.StartAsync();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (TestEnvironment.ContainersLabelled(WorkerId) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, TestEnvironment.ContainersLabelled(WorkerId));
+    }
+}
