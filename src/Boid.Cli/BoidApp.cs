@@ -63,6 +63,16 @@ public static class BoidApp
             config.AddCommand<WorkersCommand>("workers")
                 .WithDescription("List registered workers and their credit")
                 .WithExample("workers");
+            config.AddBranch("ledger", ledger =>
+            {
+                ledger.SetDescription("Contribution records on chain: status, and replay of a journal");
+                ledger.AddCommand<LedgerStatusCommand>("status")
+                    .WithDescription("Show the ledger: chain or journal, pending records, last transaction id, last error")
+                    .WithExample("ledger", "status", "--json");
+                ledger.AddCommand<LedgerReplayCommand>("replay")
+                    .WithDescription("Push a ledger journal (kept while no chain was configured) to a chain")
+                    .WithExample("ledger", "replay", "--chain", "http://127.0.0.1:8888", "--account", "boiddispatch", "--key-file", "dispatch.key");
+            });
         });
         return app;
     }

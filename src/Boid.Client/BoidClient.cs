@@ -147,6 +147,14 @@ public sealed class BoidClient : IDisposable
         SendAsync<IReadOnlyList<Worker>>(HttpMethod.Get, "api/v1/workers", null, cancellationToken);
 
     /// <summary>
+    /// The ledger's status: where contribution records go (chain or journal), how many wait, the last transaction
+    /// and the last error.
+    /// </summary>
+    /// <exception cref="BoidApiException">The dispatcher is unreachable.</exception>
+    public Task<LedgerStatus> GetLedgerAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<LedgerStatus>(HttpMethod.Get, "api/v1/ledger", null, cancellationToken);
+
+    /// <summary>
     /// Polls a job until it finishes, reporting each change of its progress.
     /// </summary>
     /// <param name="jobId">The job.</param>

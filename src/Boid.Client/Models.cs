@@ -175,3 +175,65 @@ public sealed record Protocol(
     long DispatcherRatePerHour,
     long StorageRatePerGiBHour,
     bool AllowNetwork);
+
+/// <summary>The ledger that records contributions on chain (<c>GET /api/v1/ledger</c>).</summary>
+public sealed record LedgerStatus
+{
+    /// <summary><c>chain</c> (records are pushed to clusterjobs) or <c>journal</c> (no chain configured: a local file).</summary>
+    public string Mode { get; init; } = "";
+
+    /// <summary>The chain API endpoint, or the journal file.</summary>
+    public string Target { get; init; } = "";
+
+    /// <summary>The dispatcher account that signs (empty when none is configured).</summary>
+    public string Account { get; init; } = "";
+
+    /// <summary>The clusterjobs contract account.</summary>
+    public string Contract { get; init; } = "";
+
+    /// <summary>Contribution records not yet delivered.</summary>
+    public int PendingRecords { get; init; }
+
+    /// <summary>Job anchors and state updates not yet delivered.</summary>
+    public int PendingOperations { get; init; }
+
+    /// <summary>When the oldest pending record was made; null when none is pending.</summary>
+    public DateTimeOffset? OldestPendingAt { get; init; }
+
+    /// <summary>Records delivered since the ledger began.</summary>
+    public long ConfirmedRecords { get; init; }
+
+    /// <summary>Batches delivered.</summary>
+    public long Batches { get; init; }
+
+    /// <summary>The last transaction id the chain accepted; null in journal mode or before the first.</summary>
+    public string? LastTransactionId { get; init; }
+
+    /// <summary>When the last delivery succeeded.</summary>
+    public DateTimeOffset? LastPushAt { get; init; }
+
+    /// <summary>The last delivery error, until a delivery succeeds again.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>When <see cref="LastError"/> happened.</summary>
+    public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>When the ledger tries again after a failure.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Records or job operations the chain refused for good (the most recent 100).</summary>
+    public IReadOnlyList<LedgerRejection> Rejected { get; init; } = [];
+}
+
+/// <summary>Something the chain refused for good, and why.</summary>
+public sealed record LedgerRejection
+{
+    /// <summary>The record or job operation.</summary>
+    public string What { get; init; } = "";
+
+    /// <summary>The chain's words.</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>When it was refused.</summary>
+    public DateTimeOffset At { get; init; }
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Boid.Grains.Interfaces;
+using Boid.Grains.Ledger;
 using Boid.Grains.Model;
 using Boid.Grains.Specs;
 using Boid.Storage;
@@ -88,6 +89,16 @@ public sealed class JobGrain(
         S.State = JobState.Submitted;
         S.SubmittedAt = time.GetUtcNow();
         S.AllowNetwork = protocol.AllowNetwork;
+        await Ledger.AnchorJobAsync(new LedgerOperation
+        {
+            Kind = LedgerOperationKind.NewJob,
+            Protocol = spec.Protocol,
+            JobId = LedgerIds.JobId(JobId),
+            JobKey = JobId,
+            Researcher = protocol.Researcher,
+            ContentHash = LedgerIds.ContentHash(spec),
+            Units = (uint)Math.Clamp(spec.Sweep.UnitCount, 1, uint.MaxValue),
+        });
         await state.WriteStateAsync();
         await grains.GetGrain<IDirectoryGrain>(0).AddJobAsync(JobId);
         await Dispatch.AddJobAsync(JobId);
@@ -113,6 +124,7 @@ public sealed class JobGrain(
         S.FinishedAt = time.GetUtcNow();
         S.InFlight.Clear();
         S.Retry.Clear();
+        await Ledger.JobEndedAsync(JobEnd());
         await state.WriteStateAsync();
         await Dispatch.RemoveJobAsync(JobId);
 
@@ -178,6 +190,7 @@ public sealed class JobGrain(
         }
 
         Count(result);
+        await RecordOnLedgerAsync(result); // before our write: a unit re-notified after a crash records nothing new
         await state.WriteStateAsync();
         await AfterStateChangeAsync();
     }
@@ -305,6 +318,39 @@ public sealed class JobGrain(
         }
     }
 
+    /// <summary>Worker time of an accepted unit and, when the job just ended, dispatcher time and the chain's job state.</summary>
+    private async Task RecordOnLedgerAsync(UnitResult result)
+    {
+        if (result.Status == UnitStatus.Accepted && result.Worker.Length > 0 && result.RunTimeMicroseconds > 0)
+        {
+            await Ledger.RecordAsync(new ContributionRecord
+            {
+                Id = LedgerIds.WorkerRecord(JobId, result.UnitKey),
+                Protocol = S.Spec!.Protocol,
+                Contributor = result.Worker,
+                Role = ContributorRole.Worker,
+                Amount = (ulong)result.RunTimeMicroseconds,
+                JobId = LedgerIds.JobId(JobId),
+                JobKey = JobId,
+            });
+        }
+
+        if (!IsActive(S.State))
+        {
+            await Ledger.JobEndedAsync(JobEnd());
+        }
+    }
+
+    private LedgerJobEnd JobEnd() => new()
+    {
+        JobKey = JobId,
+        Protocol = S.Spec!.Protocol,
+        State = S.State,
+        UnitsDone = S.Accepted,
+        ContentHash = LedgerIds.ContentHash(S.Spec),
+        DispatcherTime = (S.FinishedAt ?? time.GetUtcNow()) - S.SubmittedAt,
+    };
+
     private async Task AfterStateChangeAsync()
     {
         if (S.State == JobState.Amalgamating && S.Retry.Contains(AttemptKey.AmalgamationUnitKey))
@@ -416,6 +462,8 @@ public sealed class JobGrain(
         S.Spec ?? throw BoidException.NotFound($"no job with id '{JobId}'");
 
     private IDispatchGrain Dispatch => grains.GetGrain<IDispatchGrain>(BoidNames.DefaultPool);
+
+    private ILedgerGrain Ledger => grains.GetGrain<ILedgerGrain>(0);
 
     private static bool IsActive(JobState jobState) => jobState is JobState.Submitted or JobState.Running or JobState.Amalgamating;
 }

@@ -87,6 +87,7 @@ public static class ApiEndpoints
             var accounts = await grains.GetGrain<IDirectoryGrain>(0).ListContributorsAsync();
             return await Task.WhenAll(accounts.Select(a => grains.GetGrain<IContributorGrain>(a).GetAsync()));
         }).WithName("ListWorkers");
+        v1.MapGet("/ledger", (IGrainFactory grains) => grains.GetGrain<Boid.Grains.Ledger.ILedgerGrain>(0).GetStatusAsync()).WithName("GetLedger");
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Boid.Containers;
 using Boid.Grains;
 using Boid.Grains.Grains;
+using Boid.Grains.Ledger;
 using Boid.Persistence.Sqlite;
 using Boid.Silo.Api;
 using Boid.Silo.Links;
@@ -36,7 +37,7 @@ public static class BoidHost
 {
     /// <summary>The grain classes only dispatcher silos host; a worker-only silo excludes them all.</summary>
     private static readonly Type[] DispatcherGrains =
-        [typeof(JobGrain), typeof(WorkUnitGrain), typeof(DispatchGrain), typeof(ProtocolGrain), typeof(ContributorGrain), typeof(DirectoryGrain)];
+        [typeof(JobGrain), typeof(WorkUnitGrain), typeof(DispatchGrain), typeof(ProtocolGrain), typeof(ContributorGrain), typeof(DirectoryGrain), typeof(LedgerGrain)];
 
     public static WebApplication Build(SiloRoles roles, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? customize = null)
     {
@@ -65,7 +66,13 @@ public static class BoidHost
                 s.DataSource = Path.Combine(dataDirectory, "state.db");
                 s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
-            if (!roles.HasFlag(SiloRoles.Dispatcher))
+            if (roles.HasFlag(SiloRoles.Dispatcher))
+            {
+                // Boid:Ledger:Chain, Account, Permission, KeyFile (or the variable KeyEnvironmentVariable names), Contract,
+                // BatchSize, MaxBatchAge…; without Chain, records go to {data}/ledger/journal.jsonl.
+                silo.AddBoidLedger(dataDirectory, o => o.BindConfiguration("Boid:Ledger"));
+            }
+            else
             {
                 // Heterogeneous silos: a silo that lacks a grain class is never chosen to activate it.
                 silo.Services.PostConfigure<GrainTypeOptions>(o => o.Classes.ExceptWith(DispatcherGrains));

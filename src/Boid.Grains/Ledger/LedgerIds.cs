@@ -1,0 +1,65 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Boid.Grains.Model;
+
+namespace Boid.Grains.Ledger;
+
+/// <summary>
+/// Stable identifiers: the first 8 bytes (big-endian) of SHA-256 over a text that names what is identified.
+/// The same contribution always gets the same id, so a re-sent record is a no-op on chain.
+/// </summary>
+public static class LedgerIds
+{
+    /// <summary>Worker time of one accepted unit: <c>worker:{job}/{unit}</c>.</summary>
+    public static ulong WorkerRecord(string jobKey, string unitKey) => Hash64($"worker:{jobKey}/{unitKey}");
+
+    /// <summary>Dispatcher time of one job: <c>dispatcher:{job}</c>.</summary>
+    public static ulong DispatcherRecord(string jobKey) => Hash64($"dispatcher:{jobKey}");
+
+    /// <summary>Storage of one object for one job (role kept for the storage issue): <c>storage:{job}/{object}</c>.</summary>
+    public static ulong StorageRecord(string jobKey, string objectKey) => Hash64($"storage:{jobKey}/{objectKey}");
+
+    /// <summary>The job's id in clusterjobs' <c>jobs</c> table: <c>job:{job}</c>.</summary>
+    public static ulong JobId(string jobKey) => Hash64($"job:{jobKey}");
+
+    /// <summary>
+    /// sha256 (lowercase hex) of the job record's canonical JSON: the spec as System.Text.Json writes it (camelCase names),
+    /// object members sorted by name (ordinal), no whitespace, UTF-8. The full record is kept in storage; only this goes on chain.
+    /// </summary>
+    public static string ContentHash(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var node = JsonSerializer.SerializeToNode(spec, CanonicalOptions);
+        var canonical = Canonicalize(node)?.ToJsonString(CanonicalOptions) ?? "null";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>The chain's job state for a Boid job state (0 submitted, 1 running, 2 completed, 3 failed, 4 cancelled).</summary>
+    public static byte ChainJobState(JobState state) => state switch
+    {
+        JobState.Submitted => 0,
+        JobState.Running or JobState.Amalgamating => 1,
+        JobState.Done => 2,
+        JobState.Failed => 3,
+        JobState.Cancelled => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    public static string Format(ulong id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static readonly JsonSerializerOptions CanonicalOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    private static ulong Hash64(string text) => BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static JsonNode? Canonicalize(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonicalize(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Canonicalize)]),
+        JsonValue v => v.DeepClone(),
+        _ => null,
+    };
+}
