@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Boid.Storage.Tests;
 
 /// <summary>
@@ -43,22 +45,36 @@ internal sealed class GeneratedStream : Stream
         }
 
         var count = (int)Math.Min(buffer.Length, _length - _position);
-        for (var i = 0; i < count; i++)
+        var i = 0;
+        while (i < count)
         {
-            if ((_position + i) % 8 == 0)
+            if (_position % 8 == 0 && count - i >= 8)
             {
-                _state ^= _state << 13;
-                _state ^= _state >> 7;
-                _state ^= _state << 17;
+                Next();
+                BinaryPrimitives.WriteUInt64LittleEndian(buffer[i..], _state);
+                i += 8;
+                _position += 8;
+                continue;
             }
 
-            buffer[i] = (byte)(_state >> (int)((_position + i) % 8 * 8));
+            if (_position % 8 == 0)
+            {
+                Next();
+            }
+
+            buffer[i++] = (byte)(_state >> (int)(_position % 8 * 8));
+            _position++;
         }
 
-        _position += count;
         return count;
     }
 
+    private void Next()
+    {
+        _state ^= _state << 13;
+        _state ^= _state >> 7;
+        _state ^= _state << 17;
+    }
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
 
