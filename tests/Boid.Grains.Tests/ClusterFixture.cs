@@ -1,3 +1,4 @@
+using Boid.Grains.Ledger;
 using Boid.Storage;
 using Boid.Storage.Local;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public sealed class ClusterFixture : IDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(BoidNames.Storage);
+            siloBuilder.AddBoidLedger(Path.Combine(StoreRoot, "ledger")); // no chain configured: the local journal
             siloBuilder.Services.AddSingleton<TimeProvider>(Time);
             siloBuilder.Services.AddSingleton<IResultStore>(new LocalResultStore(StoreRoot));
             siloBuilder.Services.Configure<DispatchOptions>(o =>
