@@ -110,6 +110,12 @@ public sealed partial class ChainLedgerSink : ILedgerSink, IDisposable
             var result = await _builder.PushAsync([chainAction], cancellationToken).ConfigureAwait(false);
             return new LedgerDelivery(result.TransactionId, result.AlreadyApplied);
         }
+        catch (DuplicateTransactionException exception)
+        {
+            // The same action rebuilt within one second against the same reference block is the same transaction,
+            // byte for byte: the chain holds it already.
+            return new LedgerDelivery(exception.TransactionId, AlreadyRecorded: true);
+        }
         catch (ChainAssertException exception) when (alreadyThere(exception.AssertMessage))
         {
             return new LedgerDelivery(exception.TransactionId, AlreadyRecorded: true);
