@@ -19,6 +19,17 @@ public sealed class DispatchOptions
 
     /// <summary>How long a job that had no pending unit is skipped by the dispatch round-robin.</summary>
     public TimeSpan IdleJobBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Adaptive replication: a worker whose last this-many replicated results all agreed with their
+    /// quorum (and that has lost none since) runs units of replicated jobs as a single copy. 0 turns it off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int TrustAfterCleanResults { get; set; } = 10;
+
+    /// <summary>Share of a trusted worker's units that are still replicated in full, as a spot check.</summary>
+    [Range(0.0, 1.0)]
+    public double SpotCheckRate { get; set; } = 0.1;
 }
 
 /// <summary>Names shared by grains and hosts.</summary>

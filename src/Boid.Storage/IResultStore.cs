@@ -17,6 +17,10 @@ public interface IResultStore
     /// <summary>Removes an attempt that was not accepted. Idempotent.</summary>
     Task DiscardAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
 
+    /// <summary>Opens one file of a staged attempt (to compare replicated results).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    Stream OpenAttemptRead(AttemptKey attempt, string relativePath);
+
     /// <summary>Lists the files of a unit attempt that is staged but not yet accepted.</summary>
     Task<IReadOnlyList<StoredFile>> ListAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
 

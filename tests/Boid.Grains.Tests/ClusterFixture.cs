@@ -16,6 +16,7 @@ public sealed class ClusterFixture : IDisposable
     public static readonly string StoreRoot = Path.Combine(Path.GetTempPath(), $"boid-grain-tests-{Environment.ProcessId}");
     public static readonly FakeTimeProvider Time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(2);
+    public const int TrustAfter = 3;
 
     public ClusterFixture()
     {
@@ -54,6 +55,8 @@ public sealed class ClusterFixture : IDisposable
                 o.LeaseTtl = LeaseTtl;
                 o.MaxUnitsPerJob = 1_000_000;
                 o.IdleJobBackoff = TimeSpan.Zero;
+                o.TrustAfterCleanResults = TrustAfter;
+                o.SpotCheckRate = 0; // deterministic tests: a trusted worker is never spot-checked
             });
         }
     }

@@ -1,5 +1,6 @@
 using Boid.Grains.Interfaces;
 using Boid.Grains.Model;
+using Microsoft.Extensions.Options;
 
 namespace Boid.Grains.Grains;
 
@@ -11,6 +12,10 @@ public sealed class ContributorGrainState
     [Id(2)] public DateTimeOffset? LastSeen { get; set; }
     /// <summary>Per job: µs of accepted container time and accepted units. Set, never added, so credit is idempotent.</summary>
     [Id(3)] public Dictionary<string, JobCredit> Credits { get; set; } = [];
+    /// <summary>Replicated results that agreed with their quorum since the last one that did not.</summary>
+    [Id(4)] public long CleanStreak { get; set; }
+    /// <summary>Replicated results that lost their quorum, ever.</summary>
+    [Id(5)] public long QuorumLosses { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("boid.JobCredit")]
@@ -19,6 +24,7 @@ public sealed record JobCredit([property: Id(0)] long Microseconds, [property: I
 public sealed class ContributorGrain(
     [PersistentState("contributor", BoidNames.Storage)] IPersistentState<ContributorGrainState> state,
     IGrainFactory grains,
+    IOptions<DispatchOptions> options,
     TimeProvider time) : Grain, IContributorGrain
 {
     // Heartbeats come every few seconds; "last seen" is kept in memory and written at most this often.
@@ -59,6 +65,23 @@ public sealed class ContributorGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RecordValidationAsync(bool agreed)
+    {
+        if (agreed)
+        {
+            state.State.CleanStreak++;
+        }
+        else
+        {
+            state.State.CleanStreak = 0;
+            state.State.QuorumLosses++;
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public Task<bool> IsTrustedAsync(int cleanResults) => Task.FromResult(cleanResults > 0 && state.State.CleanStreak >= cleanResults);
+
     public Task<ContributorView> GetAsync()
     {
         var registration = state.State.Registration;
@@ -74,6 +97,9 @@ public sealed class ContributorGrain(
             RunningUnits = _runningUnits,
             ContributedMicroseconds = state.State.Credits.Values.Sum(c => c.Microseconds),
             UnitsAccepted = state.State.Credits.Values.Sum(c => c.Units),
+            CleanStreak = state.State.CleanStreak,
+            QuorumLosses = state.State.QuorumLosses,
+            Trusted = options.Value.TrustAfterCleanResults > 0 && state.State.CleanStreak >= options.Value.TrustAfterCleanResults,
         });
     }
 }

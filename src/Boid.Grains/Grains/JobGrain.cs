@@ -25,8 +25,11 @@ public sealed class JobGrainState
     /// <summary>Units out on lease now. Bounded by the workers' slots, not by the job's size.</summary>
     [Id(7)] public HashSet<string> InFlight { get; set; } = [];
 
-    /// <summary>Units whose attempt failed and that wait to be tried again (handed out before new ones).</summary>
-    [Id(8)] public List<string> Retry { get; set; } = [];
+    /// <summary>
+    /// Units out (in <see cref="InFlight"/>) that want a copy handed out: new ones, ones whose attempt failed,
+    /// ones whose replicated results need more copies for a quorum. Served before new units; oldest first.
+    /// </summary>
+    [Id(8)] public List<string> Wanting { get; set; } = [];
 
     [Id(9)] public long Accepted { get; set; }
     [Id(10)] public long Failed { get; set; }
@@ -123,7 +126,7 @@ public sealed class JobGrain(
         S.Reason = "cancelled";
         S.FinishedAt = time.GetUtcNow();
         S.InFlight.Clear();
-        S.Retry.Clear();
+        S.Wanting.Clear();
         await Ledger.JobEndedAsync(JobEnd());
         await state.WriteStateAsync();
         await Dispatch.RemoveJobAsync(JobId);
@@ -148,37 +151,69 @@ public sealed class JobGrain(
             return [];
         }
 
-        var total = spec.Sweep.UnitCount;
-        var keys = new List<string>(Math.Min(max, 1024));
-        while (keys.Count < max && S.Retry.Count > 0)
+        var leases = new List<UnitAssignment>(Math.Min(max, 1024));
+
+        // Units already out that want another copy (retries, replicas) come first. A window of them is
+        // offered; those refused (this worker ran a copy already) move to the back for other workers.
+        var window = S.Wanting.Take(max).ToList();
+        if (window.Count > 0)
         {
-            keys.Add(S.Retry[^1]);
-            S.Retry.RemoveAt(S.Retry.Count - 1);
+            var answers = await Task.WhenAll(window.Select(key => LeaseUnitAsync(spec, key, workerId)));
+            for (var i = 0; i < window.Count; i++)
+            {
+                var (key, answer) = (window[i], answers[i]);
+                if (answer is { Assignment: { } assignment })
+                {
+                    leases.Add(assignment);
+                }
+
+                S.Wanting.Remove(key);
+                if (answer is { WantsMore: true } && S.InFlight.Contains(key))
+                {
+                    S.Wanting.Add(key);
+                }
+            }
         }
 
-        while (keys.Count < max && S.State != JobState.Amalgamating && S.NextIndex < total)
+        var fresh = new List<string>();
+        var total = spec.Sweep.UnitCount;
+        while (leases.Count + fresh.Count < max && S.State != JobState.Amalgamating && S.NextIndex < total)
         {
-            keys.Add(S.NextIndex.ToString(CultureInfo.InvariantCulture));
+            fresh.Add(S.NextIndex.ToString(CultureInfo.InvariantCulture));
             S.NextIndex++;
         }
 
-        if (keys.Count == 0)
+        if (fresh.Count == 0)
         {
-            return [];
+            return leases;
         }
 
-        S.InFlight.UnionWith(keys);
+        S.InFlight.UnionWith(fresh);
+        S.Wanting.AddRange(fresh);
         if (S.State == JobState.Submitted)
         {
             S.State = JobState.Running;
         }
 
         // Written before the units are leased: after a crash, a unit this grain thinks is out but that
-        // never recorded its lease is found pending by reconciliation and handed out again.
+        // never recorded a lease is found pending by reconciliation and handed out again.
         await state.WriteStateAsync();
 
-        var leases = await Task.WhenAll(keys.Select(key => LeaseUnitAsync(spec, key, workerId)));
-        return [.. leases.OfType<UnitAssignment>()];
+        var freshAnswers = await Task.WhenAll(fresh.Select(key => LeaseUnitAsync(spec, key, workerId)));
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (freshAnswers[i] is { Assignment: { } assignment })
+            {
+                leases.Add(assignment);
+            }
+
+            if (freshAnswers[i] is not { WantsMore: true })
+            {
+                S.Wanting.Remove(fresh[i]); // written with the next change; a stale entry only costs one refused offer
+            }
+        }
+
+        return leases;
     }
 
     public async Task UnitFinishedAsync(UnitResult result)
@@ -195,20 +230,28 @@ public sealed class JobGrain(
         await AfterStateChangeAsync();
     }
 
-    public async Task UnitReturnedAsync(string unitKey)
+    public async Task UnitNeedsCopiesAsync(string unitKey, bool afterFailure)
     {
-        if (!S.InFlight.Remove(unitKey))
+        if (!S.InFlight.Contains(unitKey))
         {
             return;
         }
 
-        S.FailedAttempts++;
-        S.Retry.Add(unitKey);
+        if (afterFailure)
+        {
+            S.FailedAttempts++;
+        }
+
+        if (!S.Wanting.Contains(unitKey))
+        {
+            S.Wanting.Add(unitKey);
+        }
+
         await state.WriteStateAsync();
         await Dispatch.AddJobAsync(JobId);
     }
 
-    private async Task<UnitAssignment?> LeaseUnitAsync(JobSpec spec, string unitKey, string workerId)
+    private async Task<UnitLease?> LeaseUnitAsync(JobSpec spec, string unitKey, string workerId)
     {
         var unit = grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, unitKey));
         try
@@ -217,7 +260,7 @@ public sealed class JobGrain(
         }
         catch (BoidException exception) when (exception.Kind == BoidErrorKind.Conflict)
         {
-            // The unit is not pending (it finished, or is leased, after a crash that lost our write).
+            // The unit ended already (after a crash that lost our write of its outcome): count it now.
             Log.LeaseFailed(logger, exception, JobId, unitKey);
             await ReconcileUnitAsync(unitKey, await unit.ProbeAsync());
             return null;
@@ -257,6 +300,7 @@ public sealed class JobGrain(
             Outputs = spec.Outputs,
             AllowNetwork = S.AllowNetwork,
             MaxAttempts = spec.MaxAttempts,
+            Replication = spec.Replication,
         };
     }
 
@@ -307,7 +351,8 @@ public sealed class JobGrain(
         else if (spec.Amalgamate is not null)
         {
             S.State = JobState.Amalgamating;
-            S.Retry.Add(AttemptKey.AmalgamationUnitKey);
+            S.InFlight.Add(AttemptKey.AmalgamationUnitKey);
+            S.Wanting.Add(AttemptKey.AmalgamationUnitKey);
             S.Reason = "";
             Log.JobAmalgamating(logger, JobId, S.Accepted);
         }
@@ -353,7 +398,7 @@ public sealed class JobGrain(
 
     private async Task AfterStateChangeAsync()
     {
-        if (S.State == JobState.Amalgamating && S.Retry.Contains(AttemptKey.AmalgamationUnitKey))
+        if (S.State == JobState.Amalgamating && S.Wanting.Contains(AttemptKey.AmalgamationUnitKey))
         {
             await Dispatch.AddJobAsync(JobId);
         }
@@ -381,9 +426,9 @@ public sealed class JobGrain(
         switch (probe.Status)
         {
             case UnitStatus.Pending:
-                if (S.InFlight.Remove(unitKey))
+                if (S.InFlight.Contains(unitKey) && !S.Wanting.Contains(unitKey))
                 {
-                    S.Retry.Add(unitKey);
+                    S.Wanting.Add(unitKey);
                     await state.WriteStateAsync();
                     await Dispatch.AddJobAsync(JobId);
                 }
@@ -447,7 +492,7 @@ public sealed class JobGrain(
                 Total = spec.Sweep.UnitCount,
                 Accepted = S.Accepted,
                 Failed = S.Failed,
-                Running = S.InFlight.Count(k => k != AttemptKey.AmalgamationUnitKey),
+                Running = S.InFlight.Count(k => k != AttemptKey.AmalgamationUnitKey && !S.Wanting.Contains(k)),
                 FailedAttempts = S.FailedAttempts,
             },
             SubmittedAt = S.SubmittedAt,

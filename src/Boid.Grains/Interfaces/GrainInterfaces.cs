@@ -30,8 +30,11 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>A unit ended for good (accepted, or failed after its last attempt). Counted once.</summary>
     Task UnitFinishedAsync(UnitResult result);
 
-    /// <summary>A unit's attempt failed and the unit may be tried again.</summary>
-    Task UnitReturnedAsync(string unitKey);
+    /// <summary>
+    /// A unit wants more copies handed out: its attempt failed and it may be tried again, or its
+    /// replicated results disagree and more are needed for a quorum.
+    /// </summary>
+    Task UnitNeedsCopiesAsync(string unitKey, bool afterFailure);
 }
 
 /// <summary>
@@ -40,8 +43,12 @@ public interface IJobGrain : IGrainWithStringKey
 /// </summary>
 public interface IWorkUnitGrain : IGrainWithStringKey
 {
-    /// <summary>Starts an attempt: records the lease and returns the assignment with its lease id and deadline.</summary>
-    Task<UnitAssignment> LeaseAsync(UnitAssignment template, string workerId);
+    /// <summary>
+    /// Starts an attempt (a copy, under replication) for a worker: records the lease and returns the
+    /// assignment with its lease id and deadline — or none, when no copy is wanted or this worker already
+    /// ran one. The template is kept from the first lease on.
+    /// </summary>
+    Task<UnitLease> LeaseAsync(UnitAssignment template, string workerId);
 
     /// <summary>The worker started the container. False means: stop, the lease is no longer yours.</summary>
     Task<bool> StartedAsync(string leaseId);
@@ -85,6 +92,12 @@ public interface IContributorGrain : IGrainWithStringKey
 
     /// <summary>Sets (not adds) what a job credits this contributor, so a repeated call changes nothing.</summary>
     Task CreditAsync(string jobId, long microseconds, long units);
+
+    /// <summary>A replicated result of this contributor agreed with its quorum, or lost it.</summary>
+    Task RecordValidationAsync(bool agreed);
+
+    /// <summary>Whether its last <paramref name="cleanResults"/> validated results all agreed (adaptive replication).</summary>
+    Task<bool> IsTrustedAsync(int cleanResults);
 
     Task<ContributorView> GetAsync();
 }

@@ -73,4 +73,10 @@ public sealed record ContributorView
     [Id(7)] public long UnitsAccepted { get; init; }
     [Id(8)] public int RunningUnits { get; init; }
     [Id(9)] public string Architecture { get; init; } = "";
+    /// <summary>Replicated results that agreed with their quorum, in a row since the last loss.</summary>
+    [Id(10)] public long CleanStreak { get; init; }
+    /// <summary>Replicated results that lost their quorum (wrong or divergent outputs).</summary>
+    [Id(11)] public long QuorumLosses { get; init; }
+    /// <summary>Whether the adaptive-replication rule currently trusts this worker with single copies.</summary>
+    [Id(12)] public bool Trusted { get; init; }
 }

@@ -46,9 +46,15 @@ public sealed record UnitAssignment
     [Id(9)] public bool AllowNetwork { get; init; }
     [Id(10)] public DateTimeOffset LeaseDeadline { get; init; }
     [Id(11)] public int MaxAttempts { get; init; } = 1;
+    /// <summary>For the dispatcher: how this unit's results are checked. Null: one copy.</summary>
+    [Id(12)] public ReplicationSpec? Replication { get; init; }
 
     public bool IsAmalgamation => UnitKey == Storage.AttemptKey.AmalgamationUnitKey;
 }
+
+/// <summary>What a unit answers to a lease request: the assignment (null: not for this worker, or none wanted) and whether it wants more copies out.</summary>
+[GenerateSerializer, Immutable, Alias("boid.UnitLease")]
+public sealed record UnitLease([property: Id(0)] UnitAssignment? Assignment, [property: Id(1)] bool WantsMore);
 
 /// <summary>What a worker sends back for one attempt. The lease id makes late and duplicate reports harmless.</summary>
 [GenerateSerializer, Immutable, Alias("boid.UnitReport")]
@@ -90,6 +96,10 @@ public sealed record AttemptRecord
     [Id(7)] public int? ExitCode { get; init; }
     [Id(8)] public string Reason { get; init; } = "";
     [Id(9)] public long RunTimeMicroseconds { get; init; }
+    /// <summary>For a successful attempt: SHA-256 over its output files' paths and hashes.</summary>
+    [Id(10)] public string? Fingerprint { get; init; }
+    /// <summary>Under replication: whether this result agreed with the accepted quorum (null until decided).</summary>
+    [Id(11)] public bool? AgreedWithQuorum { get; init; }
 }
 
 /// <summary>A unit as the API shows it.</summary>

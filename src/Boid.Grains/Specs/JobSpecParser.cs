@@ -16,7 +16,7 @@ public static partial class JobSpecParser
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(7);
 
     private static readonly string[] TopFields =
-        ["protocol", "name", "image", "command", "env", "units", "sweep", "resources", "max_attempts", "max_failed_percent", "outputs", "amalgamate"];
+        ["protocol", "name", "image", "command", "env", "units", "sweep", "resources", "max_attempts", "max_failed_percent", "outputs", "amalgamate", "replication"];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,31}$")]
     private static partial Regex ParameterName();
@@ -48,6 +48,7 @@ public static partial class JobSpecParser
         var maxFailedPercent = r.Number(root, "", "max_failed_percent", -1e-9, 100);
         var outputs = ReadOutputs(r, root);
         var amalgamate = ReadAmalgamation(r, root, image);
+        var replication = ReadReplication(r, root);
 
         if (sweep is not null)
         {
@@ -70,7 +71,53 @@ public static partial class JobSpecParser
             MaxFailedPercent = maxFailedPercent ?? 0,
             Outputs = outputs ?? new OutputSpec(),
             Amalgamate = amalgamate,
+            Replication = replication,
         };
+    }
+
+    private static ReplicationSpec? ReadReplication(SpecReader r, YamlMappingNode root)
+    {
+        var node = r.Mapping(root, "", "replication");
+        if (node is null)
+        {
+            return null;
+        }
+
+        r.CheckFields(node, "replication", "copies", "quorum", "max_copies", "compare");
+        var copies = (int)(r.Integer(node, "replication", "copies", 1, 20) ?? 2);
+        var quorum = (int)(r.Integer(node, "replication", "quorum", 1, 20) ?? Math.Min(2, copies));
+        var maxCopies = (int)(r.Integer(node, "replication", "max_copies", 1, 50) ?? Math.Max(copies, quorum) * 2);
+        if (quorum > copies)
+        {
+            r.Problem("replication.quorum", $"{quorum} is more than copies ({copies}): a quorum needs that many copies at first", node);
+        }
+
+        if (maxCopies < copies)
+        {
+            r.Problem("replication.max_copies", $"{maxCopies} is less than copies ({copies})", node);
+        }
+
+        double? tolerance = null;
+        switch (SpecReader.Child(node, "compare"))
+        {
+            case null:
+            case YamlScalarNode { Value: "exact" }:
+                break;
+            case YamlMappingNode compare:
+                r.CheckFields(compare, "replication.compare", "numeric");
+                tolerance = r.Number(compare, "replication.compare", "numeric", 0, 1);
+                if (SpecReader.Child(compare, "numeric") is null)
+                {
+                    r.Problem("replication.compare.numeric", "is required: the relative tolerance, e.g. 1e-9", compare);
+                }
+
+                break;
+            case var other:
+                r.Problem("replication.compare", $"expected exact or {{numeric: TOLERANCE}}, got {SpecReader.Describe(other)}", other);
+                break;
+        }
+
+        return new ReplicationSpec { Copies = copies, Quorum = quorum, MaxCopies = maxCopies, NumericTolerance = tolerance };
     }
 
     private static Sweep? ReadSweep(SpecReader r, YamlMappingNode root)

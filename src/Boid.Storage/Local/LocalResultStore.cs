@@ -82,6 +82,17 @@ public sealed class LocalResultStore : IResultStore
         return Task.CompletedTask;
     }
 
+    public Stream OpenAttemptRead(AttemptKey attempt, string relativePath)
+    {
+        var path = Path.Combine(AttemptDirectory(attempt), StoreNames.CheckRelativePath(relativePath));
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"attempt {attempt.LeaseId} of unit '{attempt.UnitKey}' has no file '{relativePath}'");
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+    }
+
     public Task<IReadOnlyList<StoredFile>> ListAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default) =>
         ListAsync(AttemptDirectory(attempt), cancellationToken);
 
