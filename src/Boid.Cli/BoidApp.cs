@@ -31,6 +31,17 @@ public static class BoidApp
                 .WithDescription("Run a worker silo that joins a dispatcher and runs units in containers")
                 .WithExample("worker", "--dispatcher-silo", "127.0.0.1:11111", "--silo-port", "11112");
 
+            config.AddBranch("db", db =>
+            {
+                db.SetDescription("The cluster database (PostgreSQL): create or upgrade its schema, show its version");
+                db.AddCommand<DbInitCommand>("init")
+                    .WithDescription("Create or upgrade the schema (versioned migrations; safe to run again)")
+                    .WithExample("db", "init", "--postgres", "Host=db.lab;Username=boid;Password=secret;Database=boid");
+                db.AddCommand<DbStatusCommand>("status")
+                    .WithDescription("Show the schema version")
+                    .WithExample("db", "status");
+            });
+
             config.AddCommand<SubmitCommand>("submit")
                 .WithDescription("Submit a job spec")
                 .WithExample("submit", "examples/montecarlo-pi/job.yaml", "--watch");

@@ -9,8 +9,8 @@ using Spectre.Console.Cli;
 
 namespace Boid.Cli.Commands;
 
-/// <summary>Settings of the commands that run a silo.</summary>
-public class RoleSettings : CommandSettings
+/// <summary>Settings of the commands that run a silo. Multi-machine options: ClusterSettings.cs.</summary>
+public partial class RoleSettings : CommandSettings
 {
     [CommandOption("--data <DIR>")]
     [Description("Data directory: state.db (grain state), results/, work/ (default: ./.boid)")]
@@ -45,6 +45,7 @@ public class RoleSettings : CommandSettings
             settings["Boid:Dispatch:LeaseTtl"] = TimeSpan.FromSeconds(ttl).ToString("c", CultureInfo.InvariantCulture);
         }
 
+        AddClusterConfiguration(settings);
         return settings;
     }
 
@@ -52,7 +53,7 @@ public class RoleSettings : CommandSettings
         SiloPort is < 1 or > 65535 ? ValidationResult.Error("--silo-port: 1 to 65535")
         : GatewayPort is < 1 or > 65535 ? ValidationResult.Error("--gateway-port: 1 to 65535")
         : LeaseTtlSeconds is < 1 or > 3600 ? ValidationResult.Error("--lease-ttl: 1 to 3600 seconds")
-        : ValidationResult.Success();
+        : ValidateCluster();
 }
 
 public class DispatcherSettings : RoleSettings

@@ -5,6 +5,7 @@ using Boid.Grains.Grains;
 using Boid.Grains.Ledger;
 using Boid.Persistence.Sqlite;
 using Boid.Silo.Api;
+using Boid.Silo.Cluster;
 using Boid.Silo.Links;
 using Boid.Storage;
 using Boid.Storage.Local;
@@ -58,14 +59,25 @@ public static class BoidHost
 
         builder.UseOrleans(silo =>
         {
-            // One machine: development clustering on loopback. Several machines use PostgreSQL clustering.
-            silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "boid", clusterId: "boid");
-            // Orleans' binary serializer: version-tolerant through [Id]/[Alias], and twice as fast as JSON here.
-            silo.AddSqliteGrainStorage(BoidNames.Storage, o => o.Configure<Serializer>((s, serializer) =>
+            if (ClusterHosting.PostgresConnectionString(configuration) is { } postgres)
             {
-                s.DataSource = Path.Combine(dataDirectory, "state.db");
-                s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+                // Several machines: clustering, grain state and reminders on PostgreSQL (Cluster/ClusterHosting.cs).
+                silo.UseBoidPostgres(postgres, configuration);
+            }
+            else
+            {
+                // One machine: development clustering on loopback.
+                silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "boid", clusterId: "boid");
+                // Orleans' binary serializer: version-tolerant through [Id]/[Alias], and twice as fast as JSON here.
+                silo.AddSqliteGrainStorage(BoidNames.Storage, o => o.Configure<Serializer>((s, serializer) =>
+                {
+                    s.DataSource = Path.Combine(dataDirectory, "state.db");
+                    s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+            }
+
+            // TLS between silos, the dashboard, trace propagation (Cluster/ClusterFeatures.cs).
+            silo.AddBoidClusterFeatures(configuration, roles);
             if (roles.HasFlag(SiloRoles.Dispatcher))
             {
                 // Boid:Ledger:Chain, Account, Permission, KeyFile (or the variable KeyEnvironmentVariable names), Contract,
@@ -99,6 +111,7 @@ public static class BoidHost
             builder.WebHost.UseUrls(); // a worker silo serves no HTTP
         }
 
+        builder.AddBoidClusterWeb(roles); // telemetry, HTTPS, shared result store
         customize?.Invoke(builder);
         var app = builder.Build();
         if (roles.HasFlag(SiloRoles.Dispatcher))
@@ -106,6 +119,7 @@ public static class BoidHost
             app.MapBoidApi();
         }
 
+        app.MapBoidClusterWeb(roles); // dashboard at /dashboard, Prometheus at /metrics
         return app;
     }
 }
