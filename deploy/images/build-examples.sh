@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Builds every example image (examples/<name>/image/Dockerfile → boid/<name>:1) on the local
-# boid/busybox base. No registry is used. Rebuilds are cheap: Docker's layer cache does the work.
+# bases: boid/busybox always, boid/python (build-python-base.sh, a debootstrap root filesystem,
+# about 3 minutes the first time) only when some example's Dockerfile starts FROM it.
+# No registry is used. Rebuilds are cheap: the bases are skipped when present and Docker's layer
+# cache does the rest.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 "$here/build-base.sh"
+if grep -qsE '^FROM boid/python:' "$root"/examples/*/image/Dockerfile; then
+  "$here/build-python-base.sh"
+fi
 for dockerfile in "$root"/examples/*/image/Dockerfile; do
   dir=$(dirname "$dockerfile")
   name=$(basename "$(dirname "$dir")")
