@@ -71,6 +71,10 @@ public static class BoidApp
                     .WithDescription("List protocols")
                     .WithExample("protocol", "list", "--json");
             });
+            config.AddCommand<Commands.Bench.BenchCommand>("bench")
+                .WithDescription("Measure dispatch throughput, backlog scale, container overhead, worker footprint and end to end (docs/benchmarks.md)")
+                .WithExample("bench", "--smoke")
+                .WithExample("bench", "--json", "bench.json");
             config.AddCommand<WorkersCommand>("workers")
                 .WithDescription("List registered workers and their credit")
                 .WithExample("workers");
