@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before Boid runs or its tests do. Idempotent; safe to run again.
-#   Docker Engine (Debian docker.io) installed and started; the example images built locally;
+#   Docker Engine (Debian docker.io) and PostgreSQL (Debian postgresql) installed and started; the
+#   example images built locally;
 #   npm packages for the contracts and the Antelope cross-check; the solution built (Release).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,11 @@ command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is requi
 
 step "Docker Engine"
 scripts/ensure-docker.sh
+
+if [ "${BOID_SETUP_SKIP_POSTGRES:-}" != 1 ]; then
+  step "PostgreSQL (Debian postgresql) for the multi-silo cluster tests"
+  scripts/ensure-postgres.sh
+fi
 
 step "images (built locally, no registry)"
 deploy/images/build-examples.sh
