@@ -4,6 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-BOID_SETUP_SKIP_NODE=1 BOID_SETUP_SKIP_POSTGRES=1 scripts/setup.sh
+spec=${1:-examples/montecarlo-pi/job.yaml}
+example=$(basename "$(dirname "$spec")")
+BOID_SETUP_SKIP_NODE=1 BOID_SETUP_SKIP_POSTGRES=1 BOID_SETUP_EXAMPLES=$example scripts/setup.sh
 data=${BOID_DATA:-"$root/.boid"}
-exec dotnet src/Boid.Cli/bin/Release/net10.0/boid.dll up --data "$data" --run "${1:-examples/montecarlo-pi/job.yaml}"
+exec dotnet src/Boid.Cli/bin/Release/net10.0/boid.dll up --data "$data" --run "$spec"

@@ -20,7 +20,7 @@ if [ "${BOID_SETUP_SKIP_POSTGRES:-}" != 1 ]; then
 fi
 
 step "images (built locally, no registry)"
-deploy/images/build-examples.sh
+deploy/images/build-examples.sh ${BOID_SETUP_EXAMPLES:-}
 
 if [ "${BOID_SETUP_SKIP_NODE:-}" != 1 ]; then
   command -v npm >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq nodejs npm >/dev/null; }

@@ -7,11 +7,18 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# With arguments, only the named examples (e.g. `build-examples.sh montecarlo-pi`).
+if [ $# -gt 0 ]; then
+  dockerfiles=()
+  for name in "$@"; do dockerfiles+=("$root/examples/$name/image/Dockerfile"); done
+else
+  dockerfiles=("$root"/examples/*/image/Dockerfile)
+fi
 "$here/build-base.sh"
-if grep -qsE '^FROM boid/python:' "$root"/examples/*/image/Dockerfile; then
+if grep -qsE '^FROM boid/python:' "${dockerfiles[@]}"; then
   "$here/build-python-base.sh"
 fi
-for dockerfile in "$root"/examples/*/image/Dockerfile; do
+for dockerfile in "${dockerfiles[@]}"; do
   dir=$(dirname "$dockerfile")
   name=$(basename "$(dirname "$dir")")
   # The legacy builder (no BuildKit in Debian's docker.io) warns on stderr; show it only on failure.
