@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Boid.Client;
 using Boid.Eosio;
 using Boid.Grains.Ledger;
@@ -21,7 +20,7 @@ public sealed class LedgerStatusCommand(IAnsiConsole console) : ApiCommand<ApiSe
         var status = await client.GetLedgerAsync(cancellationToken);
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(status, Output.Json));
+            Output.WriteJson(Console, status);
             return ExitCodes.Ok;
         }
 

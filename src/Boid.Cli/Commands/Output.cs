@@ -17,6 +17,13 @@ internal static class Output
 
     private const int MaxPrintedBytes = 4096;
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON straight to the console's writer: through <c>IAnsiConsole.WriteLine</c>
+    /// Spectre would wrap lines at the terminal width (80 columns when redirected) and break strings such as log tails.
+    /// </summary>
+    public static void WriteJson<T>(IAnsiConsole console, T value) =>
+        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, Json));
+
     public static void PrintJob(IAnsiConsole console, Job job)
     {
         var p = job.Progress;

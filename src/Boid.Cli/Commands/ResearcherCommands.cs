@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Boid.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -28,7 +27,7 @@ public sealed class SubmitCommand(IAnsiConsole console) : ApiCommand<SubmitComma
         var job = await client.SubmitJobAsync(await File.ReadAllTextAsync(settings.Spec, cancellationToken), cancellationToken);
         if (settings.Json && !settings.Watch)
         {
-            Console.WriteLine(JsonSerializer.Serialize(job, Output.Json));
+            Output.WriteJson(Console, job);
             return ExitCodes.Ok;
         }
 
@@ -59,7 +58,7 @@ public sealed class StatusCommand(IAnsiConsole console) : ApiCommand<StatusComma
             var job = await client.GetJobAsync(id, cancellationToken);
             if (settings.Json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(job, Output.Json));
+                Output.WriteJson(Console, job);
                 return ExitCodes.Ok;
             }
 
@@ -70,7 +69,7 @@ public sealed class StatusCommand(IAnsiConsole console) : ApiCommand<StatusComma
         var jobs = await client.ListJobsAsync(50, cancellationToken);
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(jobs, Output.Json));
+            Output.WriteJson(Console, jobs);
             return ExitCodes.Ok;
         }
 
@@ -151,7 +150,7 @@ public sealed class LogsCommand(IAnsiConsole console) : ApiCommand<LogsCommand.S
         var unit = await client.GetUnitAsync(settings.Job, settings.Unit, cancellationToken);
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(unit, Output.Json));
+            Output.WriteJson(Console, unit);
             return ExitCodes.Ok;
         }
 
@@ -216,7 +215,7 @@ public sealed class ProtocolListCommand(IAnsiConsole console) : ApiCommand<ApiSe
         var protocols = await client.ListProtocolsAsync(cancellationToken);
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(protocols, Output.Json));
+            Output.WriteJson(Console, protocols);
             return ExitCodes.Ok;
         }
 
@@ -239,7 +238,7 @@ public sealed class WorkersCommand(IAnsiConsole console) : ApiCommand<ApiSetting
         var workers = await client.ListWorkersAsync(cancellationToken);
         if (settings.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(workers, Output.Json));
+            Output.WriteJson(Console, workers);
             return ExitCodes.Ok;
         }
 
