@@ -1,0 +1,8 @@
+namespace Boid.Faults.Tests;
+
+/// <summary>Every fault test in one collection: they run one after another (2 cores, one Docker engine, real processes).</summary>
+[CollectionDefinition(Name)]
+public sealed class FaultsCollection
+{
+    public const string Name = "faults";
+}
