@@ -29,7 +29,8 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
         var data = options.ScratchDirectory("worker-dispatcher");
         await using var silo = await BenchSilo.StartAsync(SiloRoles.Dispatcher, data, null, null, cancellationToken);
         var workerData = options.ScratchDirectory("worker-process");
-        using var worker = StartWorker(silo.SiloPort, workerData);
+        // The worker silo writes outputs straight into the result store it shares with the dispatcher (--results).
+        using var worker = StartWorker(silo.SiloPort, workerData, Path.Combine(data, "results"));
         try
         {
             var registered = Stopwatch.GetTimestamp();
@@ -59,7 +60,7 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
 
             // Every slot busy with a container that sleeps: RSS while running.
             var sleepers = await silo.SubmitAsync(BenchSilo.TrivialSpec(options.Slots, "bench-sleep", "sleep", "4"), "sleep");
-            var busy = await SampleWhileAsync(silo, sleepers, worker.Id, cancellationToken);
+            var busy = await SampleWhileAsync(silo, sleepers, worker.Id, TimeSpan.FromMinutes(2), cancellationToken);
             report.Add(Footprint, "worker RSS, all slots running", Math.Round(busy.MaxMiB, 1), "MiB", "", null,
                 string.Create(CultureInfo.InvariantCulture, $"max over the job, {options.Slots} containers of `sleep 4`"));
 
@@ -67,7 +68,7 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
             var units = options.EndToEndUnits;
             var trivial = await silo.SubmitAsync(BenchSilo.TrivialSpec(units, "bench-trivial", "true"), "trivial");
             var start = Stopwatch.GetTimestamp();
-            var run = await SampleWhileAsync(silo, trivial, worker.Id, cancellationToken);
+            var run = await SampleWhileAsync(silo, trivial, worker.Id, TimeSpan.FromSeconds(60 + (units * 5)), cancellationToken);
             var boidRate = units / Stats.Seconds(start);
             say($"end to end: {units} trivial units in {Stats.Seconds(start):0.0} s through boid worker");
             report.Add(Footprint, "worker RSS, trivial units", Math.Round(run.MaxMiB, 1), "MiB", "", null, "max while the trivial job ran");
@@ -94,9 +95,9 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
         }
     }
 
-    private async Task<(double MaxMiB, JobView Job)> SampleWhileAsync(BenchSilo silo, string jobId, int pid, CancellationToken cancellationToken)
+    private static async Task<(double MaxMiB, JobView Job)> SampleWhileAsync(BenchSilo silo, string jobId, int pid, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var waiting = silo.WaitAsync(jobId, TimeSpan.FromMinutes(15), cancellationToken);
+        var waiting = silo.WaitAsync(jobId, timeout, cancellationToken);
         var max = 0L;
         while (!waiting.IsCompleted)
         {
@@ -190,7 +191,7 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
         return units / Stats.Seconds(start);
     }
 
-    private Process StartWorker(int dispatcherSiloPort, string data)
+    private Process StartWorker(int dispatcherSiloPort, string data, string results)
     {
         var (file, prefix) = BoidProgram();
         var arguments = string.Join(' ', prefix.Concat(
@@ -198,7 +199,7 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
             "worker", "--dispatcher-silo", $"127.0.0.1:{dispatcherSiloPort}",
             "--silo-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
-            "--data", data, "--worker-id", WorkerId, "--slots", options.Slots.ToString(CultureInfo.InvariantCulture),
+            "--data", data, "--results", results, "--worker-id", WorkerId, "--slots", options.Slots.ToString(CultureInfo.InvariantCulture),
         ]).Select(Quote));
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
