@@ -1,6 +1,7 @@
 using Boid.Grains.Interfaces;
 using Boid.Grains.Model;
 using Boid.Grains.Replication;
+using Boid.Grains.Telemetry;
 using Boid.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -125,6 +126,7 @@ public sealed class WorkUnitGrain(
         UpdateStatus();
         await state.WriteStateAsync();
         StartLeaseTimer();
+        BoidMetrics.UnitsLeased.Add(1);
         return new UnitLease(assignment, CopiesWanted() > 0);
     }
 
@@ -303,6 +305,11 @@ public sealed class WorkUnitGrain(
             }
         }
 
+        if (afterFailure)
+        {
+            BoidMetrics.UnitsFailed.Add(1, new KeyValuePair<string, object?>("final", S.Status == UnitStatus.Failed));
+        }
+
         if (S.Status == UnitStatus.Failed)
         {
             await DiscardAllAsync();
@@ -391,6 +398,7 @@ public sealed class WorkUnitGrain(
 
         S.Status = UnitStatus.Accepted;
         S.AcceptedLease = accepted.LeaseId;
+        BoidMetrics.UnitsCompleted.Add(1);
         await RecordReputationAsync(groups, winner);
         await state.WriteStateAsync();
         StopLeaseTimer();
