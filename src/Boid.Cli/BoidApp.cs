@@ -29,7 +29,15 @@ public static class BoidApp
                 .WithExample("dispatcher", "--data", "/var/lib/boid");
             config.AddCommand<WorkerCommand>("worker")
                 .WithDescription("Run a worker silo that joins a dispatcher and runs units in containers")
-                .WithExample("worker", "--dispatcher-silo", "127.0.0.1:11111", "--silo-port", "11112");
+                .WithExample("worker", "--dispatcher-silo", "127.0.0.1:11111", "--silo-port", "11112")
+                .WithExample("worker", "--join", "https://dispatcher.example.org", "--account", "alice", "--key", "alice.key");
+            config.AddBranch("keys", keys =>
+            {
+                keys.SetDescription("Contributor keys (Antelope K1)");
+                keys.AddCommand<KeysNewCommand>("new")
+                    .WithDescription("Write a new K1 key pair to a file only its owner can read (never overwrites)")
+                    .WithExample("keys", "new", "--out", "alice.key");
+            });
 
             config.AddBranch("db", db =>
             {

@@ -79,7 +79,7 @@ public class DispatcherSettings : RoleSettings
     }
 }
 
-public class WorkerSettings : RoleSettings
+public partial class WorkerSettings : RoleSettings
 {
     [CommandOption("--slots <N>")]
     [Description("Units run at once (default: the number of cores)")]
@@ -129,7 +129,9 @@ public sealed class WorkerCommand(IAnsiConsole console) : AsyncCommand<WorkerCom
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        RoleRunner.RunAsync(console, SiloRoles.Worker, settings, settings.Verbose, null, cancellationToken);
+        settings.Join is not null
+            ? RemoteWorkerCommand.RunAsync(console, settings, cancellationToken) // a volunteer: the gateway over HTTPS (RemoteWorkerCommand.cs)
+            : RoleRunner.RunAsync(console, SiloRoles.Worker, settings, settings.Verbose, null, cancellationToken);
 }
 
 public sealed class UpCommand(IAnsiConsole console) : AsyncCommand<UpCommand.Settings>

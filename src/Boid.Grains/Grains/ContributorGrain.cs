@@ -16,6 +16,11 @@ public sealed class ContributorGrainState
     [Id(4)] public long CleanStreak { get; set; }
     /// <summary>Replicated results that lost their quorum, ever.</summary>
     [Id(5)] public long QuorumLosses { get; set; }
+    /// <summary>The K1 public key a remote worker proved it holds for this account (PUB_K1_…); null until it first registers.</summary>
+    [Id(6)] public string? PublicKey { get; set; }
+    /// <summary>The UTC day <see cref="QuotaUsed"/> counts for.</summary>
+    [Id(7)] public DateOnly QuotaDay { get; set; }
+    [Id(8)] public int QuotaUsed { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("boid.JobCredit")]
@@ -81,6 +86,36 @@ public sealed class ContributorGrain(
     }
 
     public Task<bool> IsTrustedAsync(int cleanResults) => Task.FromResult(cleanResults > 0 && state.State.CleanStreak >= cleanResults);
+
+    public async Task<bool> BindKeyAsync(string publicKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(publicKey);
+        if (state.State.PublicKey is { } bound)
+        {
+            return string.Equals(bound, publicKey, StringComparison.Ordinal);
+        }
+
+        state.State.PublicKey = publicKey;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<int> TakeDailyQuotaAsync(int taken, int dailyLimit)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (state.State.QuotaDay != today)
+        {
+            (state.State.QuotaDay, state.State.QuotaUsed) = (today, 0);
+        }
+
+        if (taken > 0)
+        {
+            state.State.QuotaUsed += taken;
+            await state.WriteStateAsync();
+        }
+
+        return Math.Max(0, dailyLimit - state.State.QuotaUsed);
+    }
 
     public Task<ContributorView> GetAsync()
     {

@@ -48,7 +48,7 @@ public sealed class DispatchGrain(
 
     public Task<IReadOnlyList<string>> ActiveJobsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.ActiveJobs]);
 
-    public async Task<IReadOnlyList<UnitAssignment>> LeaseAsync(string workerId, int max)
+    public async Task<IReadOnlyList<UnitAssignment>> LeaseAsync(string workerId, int max, WorkerFit? fit = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(workerId);
         var wanted = Math.Clamp(max, 0, options.Value.MaxUnitsPerLease);
@@ -72,9 +72,9 @@ public sealed class DispatchGrain(
             }
 
             var share = Math.Max(1, (wanted - leases.Count) / Math.Max(1, jobs.Length - i));
-            var taken = await grains.GetGrain<IJobGrain>(jobId).TakeUnitsAsync(workerId, i == jobs.Length - 1 ? wanted - leases.Count : share);
+            var taken = await grains.GetGrain<IJobGrain>(jobId).TakeUnitsAsync(workerId, i == jobs.Length - 1 ? wanted - leases.Count : share, fit);
             leases.AddRange(taken);
-            if (taken.Count == 0)
+            if (taken.Count == 0 && fit is not { Remote: true })
             {
                 _idleUntil[jobId] = now + options.Value.IdleJobBackoff;
             }

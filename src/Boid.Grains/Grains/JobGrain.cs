@@ -49,6 +49,7 @@ public sealed class JobGrain(
 {
     private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _creditsToFlush = [];
+    private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -143,10 +144,10 @@ public sealed class JobGrain(
         return View();
     }
 
-    public async Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max)
+    public async Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max, WorkerFit? fit = null)
     {
         var spec = RequireSpec();
-        if (!IsActive(S.State) || max <= 0)
+        if (!IsActive(S.State) || max <= 0 || (fit is not null && !await FitsAsync(spec, workerId, fit)))
         {
             return [];
         }
@@ -265,6 +266,23 @@ public sealed class JobGrain(
             await ReconcileUnitAsync(unitKey, await unit.ProbeAsync());
             return null;
         }
+    }
+
+    /// <summary>Resource matching and the protocol's remote-worker policy (docs/volunteer.md). The protocol is read once per activation.</summary>
+    private async Task<bool> FitsAsync(JobSpec spec, string workerId, WorkerFit fit)
+    {
+        if (!fit.Meets(spec.Requirements))
+        {
+            return false;
+        }
+
+        if (!fit.Remote)
+        {
+            return true;
+        }
+
+        _protocol ??= await grains.GetGrain<IProtocolGrain>(spec.Protocol).GetAsync();
+        return _protocol is not null && fit.MayRun(_protocol, workerId, replicated: spec.Replication is not null && S.State != JobState.Amalgamating);
     }
 
     private UnitAssignment Template(JobSpec spec, string unitKey)

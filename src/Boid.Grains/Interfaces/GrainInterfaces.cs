@@ -24,8 +24,11 @@ public interface IJobGrain : IGrainWithStringKey
 
     Task<JobView> CancelAsync();
 
-    /// <summary>Leases up to <paramref name="max"/> of this job's pending units to a worker.</summary>
-    Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max);
+    /// <summary>
+    /// Leases up to <paramref name="max"/> of this job's pending units to a worker; none when the worker does
+    /// not <paramref name="fit"/> the job's requirements or its protocol's remote-worker policy.
+    /// </summary>
+    Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max, WorkerFit? fit = null);
 
     /// <summary>A unit ended for good (accepted, or failed after its last attempt). Counted once.</summary>
     Task UnitFinishedAsync(UnitResult result);
@@ -78,7 +81,8 @@ public interface IDispatchGrain : IGrainWithStringKey
 
     Task RemoveJobAsync(string jobId);
 
-    Task<IReadOnlyList<UnitAssignment>> LeaseAsync(string workerId, int max);
+    /// <summary>Up to <paramref name="max"/> leases from jobs that <paramref name="fit"/> the worker (null: any job).</summary>
+    Task<IReadOnlyList<UnitAssignment>> LeaseAsync(string workerId, int max, WorkerFit? fit = null);
 
     Task<IReadOnlyList<string>> ActiveJobsAsync();
 }
@@ -100,6 +104,15 @@ public interface IContributorGrain : IGrainWithStringKey
     Task<bool> IsTrustedAsync(int cleanResults);
 
     Task<ContributorView> GetAsync();
+
+    /// <summary>
+    /// Binds the account to the public key a remote worker proved it holds (trust on first use; the
+    /// protocol owner can also pin it). False: the account is bound to another key.
+    /// </summary>
+    Task<bool> BindKeyAsync(string publicKey);
+
+    /// <summary>Counts <paramref name="taken"/> leased units against today's (UTC) quota of <paramref name="dailyLimit"/>; returns what is left today.</summary>
+    Task<int> TakeDailyQuotaAsync(int taken, int dailyLimit);
 }
 
 /// <summary>The lists the API shows: protocols, jobs (newest last) and contributors. Key 0.</summary>

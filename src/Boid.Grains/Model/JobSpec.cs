@@ -22,6 +22,8 @@ public sealed record JobSpec
     [Id(10)] public double MaxFailedPercent { get; init; }
     /// <summary>Copies and quorum for results from untrusted workers; null runs each unit once.</summary>
     [Id(11)] public ReplicationSpec? Replication { get; init; }
+    /// <summary>What a worker's machine must offer to run this job's units; null fits every worker.</summary>
+    [Id(12)] public WorkerRequirements? Requirements { get; init; }
 }
 
 /// <summary>

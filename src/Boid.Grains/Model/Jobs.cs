@@ -58,6 +58,7 @@ public sealed record WorkerRegistration
     [Id(2)] public long MemoryBytes { get; init; }
     [Id(3)] public int Slots { get; init; }
     [Id(4)] public string Architecture { get; init; } = "";
+    [Id(5)] public int Gpus { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("boid.ContributorView")]

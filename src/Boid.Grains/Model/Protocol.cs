@@ -21,6 +21,8 @@ public sealed record ProtocolSpec
     [Id(10)] public long StorageRatePerGiBHour { get; init; }
     /// <summary>Sandbox relaxation: lets this protocol's containers use the network. Off by default.</summary>
     [Id(11)] public bool AllowNetwork { get; init; }
+    /// <summary>Who may run this protocol's units as a remote (volunteer) worker, and which units; null: open, replicated only.</summary>
+    [Id(12)] public RemoteWorkerPolicy? RemoteWorkers { get; init; }
 
     public bool AcceptsImage(string image) =>
         Images.Any(pattern => pattern.EndsWith('*')

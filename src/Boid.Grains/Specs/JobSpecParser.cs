@@ -16,7 +16,7 @@ public static partial class JobSpecParser
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(7);
 
     private static readonly string[] TopFields =
-        ["protocol", "name", "image", "command", "env", "units", "sweep", "resources", "max_attempts", "max_failed_percent", "outputs", "amalgamate", "replication"];
+        ["protocol", "name", "image", "command", "env", "units", "sweep", "resources", "max_attempts", "max_failed_percent", "outputs", "amalgamate", "replication", "requirements"];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,31}$")]
     private static partial Regex ParameterName();
@@ -49,6 +49,7 @@ public static partial class JobSpecParser
         var outputs = ReadOutputs(r, root);
         var amalgamate = ReadAmalgamation(r, root, image);
         var replication = ReadReplication(r, root);
+        var requirements = RemoteWorkerSpecs.ReadRequirements(r, root);
 
         if (sweep is not null)
         {
@@ -72,6 +73,7 @@ public static partial class JobSpecParser
             Outputs = outputs ?? new OutputSpec(),
             Amalgamate = amalgamate,
             Replication = replication,
+            Requirements = requirements,
         };
     }
 

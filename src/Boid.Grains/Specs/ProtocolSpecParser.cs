@@ -10,7 +10,7 @@ public static class ProtocolSpecParser
     {
         var root = SpecReader.Load(yaml, documentName);
         var r = new SpecReader(documentName);
-        r.CheckFields(root, "", "name", "title", "researcher", "sponsor", "data_dir", "images", "fund", "rates", "sandbox");
+        r.CheckFields(root, "", "name", "title", "researcher", "sponsor", "data_dir", "images", "fund", "rates", "sandbox", "remote_workers");
         var fund = r.Mapping(root, "", "fund");
         if (fund is not null)
         {
@@ -29,6 +29,7 @@ public static class ProtocolSpecParser
             r.CheckFields(sandbox, "sandbox", "allow_network");
         }
 
+        var remoteWorkers = RemoteWorkerSpecs.ReadPolicy(r, root);
         var name = r.String(root, "", "name", required: true);
         var images = r.StringList(root, "", "images", required: true);
         r.ThrowIfProblems();
@@ -46,6 +47,7 @@ public static class ProtocolSpecParser
             DispatcherRatePerHour = rates is null ? 0 : r.Integer(rates, "rates", "dispatcher", 0, long.MaxValue) ?? 0,
             StorageRatePerGiBHour = rates is null ? 0 : r.Integer(rates, "rates", "storage", 0, long.MaxValue) ?? 0,
             AllowNetwork = sandbox is not null && (r.Boolean(sandbox, "sandbox", "allow_network") ?? false),
+            RemoteWorkers = remoteWorkers,
         };
         r.ThrowIfProblems();
         Validate(spec);

@@ -6,6 +6,7 @@ using Boid.Grains;
 using Boid.Grains.Interfaces;
 using Boid.Grains.Model;
 using Boid.Grains.Specs;
+using Boid.Silo.Gateway;
 using Boid.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,6 +37,7 @@ public static class ApiEndpoints
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddOpenApi();
+        builder.AddBoidGateway(); // remote workers: /gateway/v1 (Gateway/GatewayEndpoints.cs)
         return builder;
     }
 
@@ -55,7 +57,9 @@ public static class ApiEndpoints
         ApiLog.Listening(logger, options.Url, requireToken ? "require a bearer token" : "are open to loopback callers");
         app.Use(async (context, next) =>
         {
+            // The gateway authenticates remote workers by their account keys instead (Gateway/GatewayEndpoints.cs).
             if (requireToken && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && !context.Request.Path.StartsWithSegments(Boid.Worker.Remote.GatewayProtocol.Prefix, StringComparison.Ordinal)
                 && !TokenMatches(context.Request.Headers.Authorization.ToString(), token!))
             {
                 await Results.Problem(statusCode: 401, title: "unauthorized", detail: "this call needs 'Authorization: Bearer <token>'").ExecuteAsync(context);
@@ -87,6 +91,7 @@ public static class ApiEndpoints
             var accounts = await grains.GetGrain<IDirectoryGrain>(0).ListContributorsAsync();
             return await Task.WhenAll(accounts.Select(a => grains.GetGrain<IContributorGrain>(a).GetAsync()));
         }).WithName("ListWorkers");
+        app.MapBoidGateway();
         v1.MapGet("/ledger", (IGrainFactory grains) => grains.GetGrain<Boid.Grains.Ledger.ILedgerGrain>(0).GetStatusAsync()).WithName("GetLedger");
         return app;
     }
