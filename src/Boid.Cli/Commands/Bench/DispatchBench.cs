@@ -237,7 +237,15 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
             return new DispatchRun(workers, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
+        // Steady state first: the warm-up, then until every worker has had a unit accepted (at most 60 s more), so
+        // that the first wave of simultaneous lease calls (queued on the job grain ahead of every report) is not measured.
         await Task.Delay(options.Warmup, cancellationToken);
+        var steady = Stopwatch.GetTimestamp();
+        while (Interlocked.Read(ref counters[2]) < workers && Stats.Seconds(steady) < 60)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
         var snapshot = counters.Select((_, i) => Interlocked.Read(ref counters[i])).ToArray();
         Volatile.Write(ref acceptedAtStart, snapshot[2]);
         profiler?.Start();
