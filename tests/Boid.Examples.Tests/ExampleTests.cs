@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Boid.Examples.Tests;
+
+/// <summary>
+/// Every example of docs/use-cases.md, run at a reduced size on an embedded cluster, its amalgamated
+/// output checked against an independent computation in C# (not only that it exists).
+/// </summary>
+[Collection(ExampleCollection.Name)]
+public sealed partial class ExampleTests(ExampleCluster cluster)
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    [GeneratedRegex(@"^  (beta|gamma): \[.*\]$", RegexOptions.Multiline)]
+    private static partial Regex SweepLine();
+
+    [Fact]
+    public async Task SirSweep_FinalSizesTableAndHeatMap_MatchTheModel()
+    {
+        double[] betas = [0.15, 0.3, 0.6], gammas = [0.1, 0.25];
+        var run = await cluster.RunAsync("sir-sweep", spec =>
+        {
+            Assert.Equal(2, SweepLine().Matches(spec).Count);
+            return SweepLine().Replace(spec, m => m.Groups[1].Value == "beta"
+                ? "  beta: [" + string.Join(", ", betas.Select(b => b.ToString(Invariant))) + "]"
+                : "  gamma: [" + string.Join(", ", gammas.Select(g => g.ToString(Invariant))) + "]");
+        });
+        Assert.Equal(6, run.Job.Progress.Accepted);
+
+        var rows = File.ReadAllLines(run.File("results.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(6, rows.Count);
+        foreach (var row in rows)
+        {
+            double beta = double.Parse(row[0], Invariant), gamma = double.Parse(row[1], Invariant);
+            var (finalSize, peak) = Reference.Sir(beta, gamma);
+            Assert.True(Math.Abs(double.Parse(row[3], Invariant) - finalSize) < 1e-9, $"beta {beta} gamma {gamma}: final size {row[3]}, the C# integration gives {finalSize:R}");
+            Assert.True(Math.Abs(double.Parse(row[4], Invariant) - peak) < 1e-9, $"beta {beta} gamma {gamma}: peak {row[4]}, expected {peak:R}");
+            if (beta / gamma > 1.5)
+            {
+                // The integration agrees with the final-size relation of the model, too.
+                Assert.InRange(finalSize, Reference.SirFinalSize(beta / gamma) - 2e-3, Reference.SirFinalSize(beta / gamma) + 2e-3);
+            }
+        }
+
+        var table = run.Text("table.md");
+        Assert.Contains("| gamma \\ beta | 0.15 | 0.3 | 0.6 |", table, StringComparison.Ordinal);
+        Assert.Contains($"| 0.1 | {100 * Reference.Sir(0.15, 0.1).FinalSize:F1} | {100 * Reference.Sir(0.3, 0.1).FinalSize:F1} | {100 * Reference.Sir(0.6, 0.1).FinalSize:F1} |", table, StringComparison.Ordinal);
+
+        // Heat map: 40 x 28 cells from (56, 16), gamma growing upwards; each cell's centre has its colour
+        // unless R0 <= 1, where a white dot marks it.
+        var png = Png.Read(run.File("heatmap.png"));
+        Assert.Equal((56 + (40 * 3) + 70, 16 + (28 * 2) + 44), (png.Width, png.Height));
+        for (var xi = 0; xi < betas.Length; xi++)
+        {
+            for (var yi = 0; yi < gammas.Length; yi++)
+            {
+                var expected = Reference.Colour(Reference.Sir(betas[xi], gammas[yi]).FinalSize);
+                var (x, y) = (56 + (xi * 40) + 5, 16 + ((gammas.Length - 1 - yi) * 28) + 5);
+                Assert.True(png[x, y] == expected, $"heat map cell beta {betas[xi]} gamma {gammas[yi]} at ({x},{y}) is {png[x, y]}, expected {expected}");
+            }
+        }
+
+        Assert.Equal((255, 255, 255), png[56 + 20, 16 + 14]); // beta 0.15, gamma 0.25: R0 0.6, marked
+    }
+
+    [Fact]
+    public async Task MonteCarloStreams_PooledPi_WithinItsErrorAndStreamsDistinct()
+    {
+        var run = await cluster.RunAsync("montecarlo-streams", spec =>
+            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 100", "units: 12"), "\"2000000\", \"20261128\"", "\"250000\", \"20261128\""));
+        var result = JsonDocument.Parse(run.Text("result.json")).RootElement;
+        Assert.Equal(12, result.GetProperty("units").GetInt32());
+        Assert.Equal(12 * 250_000L, result.GetProperty("samples").GetInt64());
+        Assert.Equal(12, result.GetProperty("distinct_streams").GetInt32());
+        var hits = result.GetProperty("hits").GetInt64();
+        var p = hits / (12 * 250_000.0);
+        var se = 4 * Math.Sqrt(p * (1 - p) / (12 * 250_000.0));
+        var pi = result.GetProperty("pi").GetDouble();
+        Assert.Equal(4 * p, pi, 1e-9);
+        Assert.Equal(se, result.GetProperty("standard_error").GetDouble(), 1e-9);
+        Assert.InRange(pi, Math.PI - (5 * se), Math.PI + (5 * se));
+        // Dispersion of 12 independent binomial counts: chi-square with 11 degrees of freedom over 11; beyond 0.15..3 is a 1-in-1000 event.
+        Assert.InRange(result.GetProperty("dispersion_index").GetDouble(), 0.15, 3.0);
+        Assert.Matches(@"pi estimate\s+[0-9.]+\s+standard error\s+[0-9.]+", run.Text("result.txt"));
+    }
+
+    [Fact]
+    public async Task WordCount_Counts_EqualCountingTheShardsInCSharp()
+    {
+        const int Shards = 3, Lines = 1500;
+        var run = await cluster.RunAsync("wordcount", spec =>
+            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 48", $"units: {Shards}"), "\"{{unit}}\", \"40000\"", $"\"{{{{unit}}}}\", \"{Lines}\""));
+
+        var vocabulary = File.ReadAllText(ExampleCluster.ExampleFile("wordcount", "image/vocabulary.txt")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var expected = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            foreach (Match word in Regex.Matches(Reference.WordShard(shard, Lines, vocabulary).ToLowerInvariant(), "[a-z]+"))
+            {
+                expected[word.Value] = expected.GetValueOrDefault(word.Value) + 1;
+            }
+        }
+
+        var actual = File.ReadAllLines(run.File("counts.tsv")).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => long.Parse(p[1], Invariant), StringComparer.Ordinal);
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (word, count) in expected)
+        {
+            Assert.True(actual.TryGetValue(word, out var got) && got == count, $"'{word}': counted {count} in C#, the job says {got}");
+        }
+
+        var lines = File.ReadAllLines(run.File("counts.tsv"));
+        Assert.StartsWith("the\t", lines[0], StringComparison.Ordinal); // most frequent first
+        Assert.Contains($"words          {expected.Values.Sum()}", run.Text("result.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MandelbrotTiles_StitchedPicture_EveryPixelAsComputedInCSharp()
+    {
+        const int Width = 160, Height = 120, MaxIterations = 200;
+        var run = await cluster.RunAsync("mandelbrot-tiles", spec =>
+            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 48", "units: 12"), "\"1920\", \"1440\", \"8\", \"6\", \"1000\"", $"\"{Width}\", \"{Height}\", \"4\", \"3\", \"{MaxIterations}\""));
+
+        var png = Png.Read(run.File("mandelbrot.png"));
+        Assert.Equal((Width, Height), (png.Width, png.Height));
+        var palette = Enumerable.Range(0, 32).Select(i => Reference.Colour(i / 31.0)).ToArray();
+        var inside = 0;
+        var wrong = new List<string>();
+        for (var y = 0; y < Height; y++)
+        {
+            for (var x = 0; x < Width; x++)
+            {
+                var k = Reference.Mandelbrot(x, y, Width, Height, MaxIterations);
+                inside += k == MaxIterations ? 1 : 0;
+                var expected = k == MaxIterations ? (0, 0, 0) : palette[k % 32];
+                if (png[x, y] != expected && wrong.Count < 5)
+                {
+                    wrong.Add($"({x},{y}) is {png[x, y]}, expected {expected} for {k} iterations");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "pixels differ from the C# computation: " + string.Join("; ", wrong));
+        Assert.Contains($"inside the set {inside} pixels", run.Text("result.txt"), StringComparison.Ordinal);
+        Assert.Contains("missing pixels 0", run.Text("result.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrimesRange_Replicated_CountsEqualASieveAndEveryRangeAgreedOnTwoWorkers()
+    {
+        const int Units = 4, Size = 250_000;
+        var run = await cluster.RunAsync("primes-range", spec =>
+            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 50", $"units: {Units}"), "\"20000000\"", $"\"{Size}\""));
+
+        var (count, twins, maxGap, after) = Reference.Primes(Units * Size);
+        var result = JsonDocument.Parse(run.Text("result.json")).RootElement;
+        Assert.True(result.GetProperty("contiguous").GetBoolean(), "the ranges do not cover [0, N)");
+        Assert.Equal(count, result.GetProperty("primes").GetInt64());
+        Assert.Equal(78498, count); // pi(10^6)
+        Assert.Equal(twins, result.GetProperty("twins").GetInt64());
+        Assert.Equal(maxGap, result.GetProperty("max_gap").GetInt64());
+        Assert.Equal(after, result.GetProperty("max_gap_after").GetInt64());
+        Assert.Contains("known pi(1000000) = 78498: agrees", run.Text("result.txt"), StringComparison.Ordinal);
+
+        // Replication: every range was run by both workers and accepted on their agreement.
+        for (var unit = 0; unit < Units; unit++)
+        {
+            var u = await cluster.Client.GetUnitAsync(run.Job.Id, unit.ToString(Invariant));
+            var succeeded = u.Attempts.Where(a => a.Outcome == "Succeeded").Select(a => a.Worker).Distinct().ToList();
+            Assert.True(succeeded.Count >= 2, $"unit {unit} was accepted on {succeeded.Count} worker(s): {string.Join(", ", u.Attempts.Select(a => $"{a.Worker} {a.Outcome}"))}");
+        }
+    }
+
+    [Fact]
+    public async Task SeqMatch_Hits_EqualABruteForceSearch()
+    {
+        const int Shards = 3, Reads = 60, ReferenceLength = 20_000;
+        var run = await cluster.RunAsync("seqmatch", spec =>
+            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 40", $"units: {Shards}"), "\"5000\", \"1000000\"", $"\"{Reads}\", \"{ReferenceLength}\""));
+
+        var genome = Reference.Genome(ReferenceLength);
+        var expected = new List<string>();
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            var reads = Reference.Reads(shard, Reads, genome);
+            for (var r = 0; r < reads.Count; r++)
+            {
+                expected.AddRange(Reference.Matches(reads[r], genome).Select(m => $"s{shard}r{r}\t{m.Strand}\t{m.Position}\t{m.Mismatches}"));
+            }
+        }
+
+        var actual = File.ReadAllLines(run.File("hits.tsv")).Skip(1).ToList();
+        Assert.True(expected.Count > Shards * Reads / 2, $"the C# reference found only {expected.Count} hits");
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+        Assert.Contains($"reads          {Shards * Reads} of 64 bases", run.Text("result.txt"), StringComparison.Ordinal);
+        var png = Png.Read(run.File("coverage.png"));
+        Assert.Equal((620, 190), (png.Width, png.Height));
+    }
+}
