@@ -24,6 +24,7 @@ public sealed class DispatchGrain(
     TimeProvider time) : Grain, IDispatchGrain
 {
     private readonly Dictionary<string, DateTimeOffset> _idleUntil = [];
+    private CoalescingWriter? _writer;
     private int _next;
 
     public async Task AddJobAsync(string jobId)
@@ -31,7 +32,7 @@ public sealed class DispatchGrain(
         if (!state.State.ActiveJobs.Contains(jobId))
         {
             state.State.ActiveJobs.Add(jobId);
-            await state.WriteStateAsync();
+            await Writer.WriteAsync();
         }
 
         _idleUntil.Remove(jobId);
@@ -42,9 +43,11 @@ public sealed class DispatchGrain(
         _idleUntil.Remove(jobId);
         if (state.State.ActiveJobs.Remove(jobId))
         {
-            await state.WriteStateAsync();
+            await Writer.WriteAsync();
         }
     }
+
+    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(state.WriteStateAsync);
 
     public Task<IReadOnlyList<string>> ActiveJobsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.ActiveJobs]);
 

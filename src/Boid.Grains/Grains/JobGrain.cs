@@ -6,6 +6,7 @@ using Boid.Grains.Specs;
 using Boid.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace Boid.Grains.Grains;
 
@@ -40,6 +41,12 @@ public sealed class JobGrainState
     [Id(13)] public Dictionary<string, JobCredit> Workers { get; set; } = [];
 }
 
+/// <summary>
+/// Reentrant: many workers' reports and lease requests for one job proceed together. Every method changes
+/// state synchronously between awaits, and state writes go through one <see cref="CoalescingWriter"/>,
+/// so concurrent changes share a commit instead of queueing for one each.
+/// </summary>
+[Reentrant]
 public sealed class JobGrain(
     [PersistentState("job", BoidNames.Storage)] IPersistentState<JobGrainState> state,
     IGrainFactory grains,
@@ -49,12 +56,15 @@ public sealed class JobGrain(
 {
     private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _creditsToFlush = [];
+    private CoalescingWriter? _writer;
     private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
 
     private string JobId => this.GetPrimaryKeyString();
 
     private JobGrainState S => state.State;
+
+    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(state.WriteStateAsync);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -103,7 +113,7 @@ public sealed class JobGrain(
             ContentHash = LedgerIds.ContentHash(spec),
             Units = (uint)Math.Clamp(spec.Sweep.UnitCount, 1, uint.MaxValue),
         });
-        await state.WriteStateAsync();
+        await Writer.WriteAsync();
         await grains.GetGrain<IDirectoryGrain>(0).AddJobAsync(JobId);
         await Dispatch.AddJobAsync(JobId);
         Log.JobSubmitted(logger, JobId, spec.Sweep.UnitCount, spec.Image, spec.Protocol);
@@ -129,7 +139,7 @@ public sealed class JobGrain(
         S.InFlight.Clear();
         S.Wanting.Clear();
         await Ledger.JobEndedAsync(JobEnd());
-        await state.WriteStateAsync();
+        await Writer.WriteAsync();
         await Dispatch.RemoveJobAsync(JobId);
 
         // Not awaited: a unit may at this moment be waiting on this grain to record its report, and
@@ -198,7 +208,7 @@ public sealed class JobGrain(
 
         // Written before the units are leased: after a crash, a unit this grain thinks is out but that
         // never recorded a lease is found pending by reconciliation and handed out again.
-        await state.WriteStateAsync();
+        await Writer.WriteAsync();
 
         var freshAnswers = await Task.WhenAll(fresh.Select(key => LeaseUnitAsync(spec, key, workerId)));
         for (var i = 0; i < fresh.Count; i++)
@@ -227,7 +237,7 @@ public sealed class JobGrain(
 
         Count(result);
         await RecordOnLedgerAsync(result); // before our write: a unit re-notified after a crash records nothing new
-        await state.WriteStateAsync();
+        await Writer.WriteAsync();
         await AfterStateChangeAsync();
     }
 
@@ -248,7 +258,7 @@ public sealed class JobGrain(
             S.Wanting.Add(unitKey);
         }
 
-        await state.WriteStateAsync();
+        await Writer.WriteAsync();
         await Dispatch.AddJobAsync(JobId);
     }
 
@@ -447,7 +457,7 @@ public sealed class JobGrain(
                 if (S.InFlight.Contains(unitKey) && !S.Wanting.Contains(unitKey))
                 {
                     S.Wanting.Add(unitKey);
-                    await state.WriteStateAsync();
+                    await Writer.WriteAsync();
                     await Dispatch.AddJobAsync(JobId);
                 }
 
