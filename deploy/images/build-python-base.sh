@@ -48,6 +48,10 @@ rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/* \
        "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* \
        "$root"/usr/share/locale/* "$root"/usr/share/lintian
 find "$root"/usr/lib/python3/dist-packages/numpy -type d -name tests -prune -exec rm -rf {} +
+# glibc's iconv modules (Python has its own codecs) and parts of the standard library a batch unit
+# has no use for (GUI, IDE, demo, packaging bootstrap, 2to3).
+rm -rf "$root"/usr/lib/x86_64-linux-gnu/gconv \
+       "$root"/usr/lib/python3.11/{idlelib,tkinter,turtledemo,ensurepip,lib2to3,pydoc_data}
 mkdir -p "$root"/in "$root"/out "$root"/work
 chmod 0777 "$root"/out
 chmod 1777 "$root"/tmp
