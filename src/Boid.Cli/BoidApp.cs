@@ -50,6 +50,9 @@ public static class BoidApp
                     .WithExample("db", "status");
             });
 
+            config.AddCommand<StorageCommand>("storage")
+                .WithDescription("Offer an HDFS to a protocol as a storage contributor and report its use (credited per byte-second)")
+                .WithExample("storage", "--endpoint", "http://namenode:9870", "--capacity", "500Gi", "--account", "storage1", "--protocol", "montecarlo");
             config.AddCommand<SubmitCommand>("submit")
                 .WithDescription("Submit a job spec")
                 .WithExample("submit", "examples/montecarlo-pi/job.yaml", "--watch");

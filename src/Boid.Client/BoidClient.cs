@@ -146,6 +146,19 @@ public sealed class BoidClient : IDisposable
     public Task<IReadOnlyList<Worker>> ListWorkersAsync(CancellationToken cancellationToken = default) =>
         SendAsync<IReadOnlyList<Worker>>(HttpMethod.Get, "api/v1/workers", null, cancellationToken);
 
+    /// <summary>Registers (or updates) a storage contributor: an HDFS endpoint offered to a protocol, with its capacity and used bytes.</summary>
+    /// <exception cref="BoidApiException">Invalid account, endpoint or sizes; unknown protocol; the dispatcher is unreachable.</exception>
+    public Task<StorageContributor> RegisterStorageAsync(string account, string protocol, string endpoint, long capacityBytes, long usedBytes,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<StorageContributor>(HttpMethod.Post, "api/v1/storage",
+            JsonContent.Create(new { account, protocol, endpoint, capacityBytes, usedBytes }, options: Json), cancellationToken);
+
+    /// <summary>Reports a storage contributor's used bytes; the dispatcher credits the byte-seconds since the previous report.</summary>
+    /// <exception cref="BoidApiException">The account is not a registered storage contributor; the dispatcher is unreachable.</exception>
+    public Task<StorageReport> ReportStorageAsync(string account, long usedBytes, CancellationToken cancellationToken = default) =>
+        SendAsync<StorageReport>(HttpMethod.Post, $"api/v1/storage/{Uri.EscapeDataString(account)}/report",
+            JsonContent.Create(new { usedBytes }, options: Json), cancellationToken);
+
     /// <summary>
     /// The ledger's status: where contribution records go (chain or journal), how many wait, the last transaction
     /// and the last error.

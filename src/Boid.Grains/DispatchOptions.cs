@@ -30,6 +30,12 @@ public sealed class DispatchOptions
     /// <summary>Share of a trusted worker's units that are still replicated in full, as a spot check.</summary>
     [Range(0.0, 1.0)]
     public double SpotCheckRate { get; set; } = 0.1;
+
+    /// <summary>
+    /// Longest time one storage report credits: a storage contributor silent for longer is credited this much for
+    /// the gap, not the whole of it (what it held meanwhile is not known).
+    /// </summary>
+    public TimeSpan MaxStorageReportGap { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>Names shared by grains and hosts.</summary>

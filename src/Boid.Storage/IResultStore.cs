@@ -2,9 +2,11 @@ namespace Boid.Storage;
 
 /// <summary>
 /// Keeps the outputs of work-unit attempts, the accepted unit outputs and the amalgamated result of
-/// each job. Layout (every backend): <c>jobs/{job}/attempts/{unit}-{lease}/…</c> while an attempt
-/// waits for acceptance, <c>jobs/{job}/units/{unit}/…</c> once accepted, <c>jobs/{job}/result/…</c>.
-/// Accepting is a rename, so a job's <c>units</c> folder holds exactly its accepted units.
+/// each job. Layout: <c>{datadir}/{job}/attempts/{unit}-{lease}/…</c> while an attempt waits for
+/// acceptance, <c>{datadir}/{job}/units/{unit}/…</c> once accepted, <c>{datadir}/{job}/result/…</c>
+/// (<see cref="BlobResultStore"/>, on any <see cref="IBlobStore"/>; <see cref="Local.LocalResultStore"/>
+/// keeps <c>jobs/</c> as the data directory). Accepting is a rename, so a job's <c>units</c> folder holds
+/// exactly its accepted units.
 /// </summary>
 public interface IResultStore
 {
@@ -43,6 +45,19 @@ public interface IResultStore
 
     /// <summary>Removes everything stored for a job.</summary>
     Task DeleteJobAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records where a job's files go: its protocol's data directory (<c>{datadir}/{job}/…</c>). Called once, at submit,
+    /// before any attempt is stored. A store with a fixed layout ignores it.
+    /// </summary>
+    Task SetJobLocationAsync(string jobId, string dataDirectory, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Stores a job record (the canonical job spec, its unit summary) content-addressed and returns its SHA-256 (lower-case
+    /// hex), the hash that goes on chain. A store that keeps no records only hashes it.
+    /// </summary>
+    Task<string> PutJobRecordAsync(string jobId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ContentHash.ComputeSha256(content.Span));
 }
 
 /// <summary>Which part of a job a file belongs to: an accepted unit (by key) or the result.</summary>

@@ -17,7 +17,8 @@ public sealed class WorkerEngine(
     IContainerRunner runner,
     IOptions<WorkerOptions> options,
     TimeProvider time,
-    ILogger<WorkerEngine> logger)
+    ILogger<WorkerEngine> logger,
+    Inputs.InputStager? inputs = null)
 {
     private readonly ConcurrentDictionary<string, RunningUnit> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
@@ -133,6 +134,28 @@ public sealed class WorkerEngine(
         {
             Directory.CreateDirectory(outputDirectory);
             var inputDirectory = await link.StageInputsAsync(lease, Path.Combine(scratch, "in"), unit.Token).ConfigureAwait(false);
+            if (lease.Inputs.Count > 0)
+            {
+                try
+                {
+                    inputDirectory = inputs is null
+                        ? throw new Inputs.InputStagingException("this worker cannot stage job inputs (no input cache configured)", retryable: true)
+                        : await inputs.StageAsync(lease, Path.Combine(scratch, "in"), unit.Token).ConfigureAwait(false);
+                }
+                catch (Inputs.InputStagingException exception)
+                {
+                    await SendReportAsync(unit, new UnitReport
+                    {
+                        JobId = lease.JobId,
+                        UnitKey = lease.UnitKey,
+                        LeaseId = lease.LeaseId,
+                        Outcome = AttemptOutcome.InputFailed,
+                        Reason = exception.Message,
+                        Retryable = exception.Retryable,
+                    }).ConfigureAwait(false);
+                    return;
+                }
+            }
             if (!await link.StartedAsync(lease, unit.Token).ConfigureAwait(false))
             {
                 Log.LeaseLost(logger, lease.JobId, lease.UnitKey, lease.LeaseId);

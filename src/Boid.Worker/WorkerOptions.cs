@@ -28,4 +28,11 @@ public sealed class WorkerOptions
     /// <summary>Bytes of each of stdout and stderr kept for <c>boid logs</c>.</summary>
     [Range(0, 1 << 20)]
     public int LogTailBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Where job inputs are cached by content hash; default <c>{WorkDirectory}/cache</c>.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Size limit of the input cache; least recently used inputs are evicted beyond it. Default 10 GiB.</summary>
+    [Range(1L, long.MaxValue)]
+    public long CacheMaxBytes { get; set; } = 10L << 30;
 }

@@ -21,6 +21,11 @@ public sealed class ContributorGrainState
     /// <summary>The UTC day <see cref="QuotaUsed"/> counts for.</summary>
     [Id(7)] public DateOnly QuotaDay { get; set; }
     [Id(8)] public int QuotaUsed { get; set; }
+    /// <summary>Storage contributors: the registration, the last report (time, used bytes), reports so far, byte-seconds credited.</summary>
+    [Id(20)] public StorageRegistration? Storage { get; set; }
+    [Id(21)] public DateTimeOffset? StorageReportedAt { get; set; }
+    [Id(22)] public long StorageReports { get; set; }
+    [Id(23)] public ulong StoredByteSeconds { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("boid.JobCredit")]
@@ -134,7 +139,54 @@ public sealed class ContributorGrain(
             UnitsAccepted = state.State.Credits.Values.Sum(c => c.Units),
             CleanStreak = state.State.CleanStreak,
             QuorumLosses = state.State.QuorumLosses,
+            StorageEndpoint = state.State.Storage?.Endpoint,
+            StorageProtocol = state.State.Storage?.Protocol,
+            StorageCapacityBytes = state.State.Storage?.CapacityBytes ?? 0,
+            StorageUsedBytes = state.State.Storage?.UsedBytes ?? 0,
+            StoredByteSeconds = state.State.StoredByteSeconds,
             Trusted = options.Value.TrustAfterCleanResults > 0 && state.State.CleanStreak >= options.Value.TrustAfterCleanResults,
         });
     }
+
+    public async Task<ContributorView> RegisterStorageAsync(StorageRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        state.State.Storage = registration with { UsedBytes = Math.Clamp(registration.UsedBytes, 0, registration.CapacityBytes) };
+        state.State.Role = ContributorRole.Storage;
+        state.State.StorageReportedAt = state.State.LastSeen = _lastSeen = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await grains.GetGrain<IDirectoryGrain>(0).AddContributorAsync(this.GetPrimaryKeyString());
+        return await GetAsync();
+    }
+
+    public async Task<StorageReportResult> ReportStorageAsync(long usedBytes)
+    {
+        var storage = state.State.Storage ?? throw BoidException.NotFound($"'{this.GetPrimaryKeyString()}' is not a registered storage contributor (run boid storage)");
+        var used = Math.Clamp(usedBytes, 0, storage.CapacityBytes);
+        var now = time.GetUtcNow();
+        var since = state.State.StorageReportedAt ?? now;
+        var seconds = Math.Clamp((now - since).TotalSeconds, 0, options.Value.MaxStorageReportGap.TotalSeconds);
+        var credit = (ulong)Math.Round((storage.UsedBytes + (double)used) / 2 * seconds);
+        var report = state.State.StorageReports + 1;
+        if (credit > 0)
+        {
+            // Recorded before our write: a repeat after a crash carries the same report number, so the same record id.
+            await grains.GetGrain<Ledger.ILedgerGrain>(0).RecordAsync(new Ledger.ContributionRecord
+            {
+                Id = Ledger.LedgerIds.StoragePeriodRecord(storage.Protocol, this.GetPrimaryKeyString(), report),
+                Protocol = storage.Protocol,
+                Contributor = this.GetPrimaryKeyString(),
+                Role = ContributorRole.Storage,
+                Amount = credit,
+            });
+        }
+
+        state.State.Storage = storage with { UsedBytes = used };
+        state.State.StorageReportedAt = state.State.LastSeen = _lastSeen = now;
+        state.State.StorageReports = report;
+        state.State.StoredByteSeconds += credit;
+        await state.WriteStateAsync();
+        return new StorageReportResult { UsedBytes = used, CreditedByteSeconds = credit, TotalByteSeconds = state.State.StoredByteSeconds };
+    }
+
 }

@@ -52,7 +52,8 @@ public sealed class JobGrain(
     IGrainFactory grains,
     IOptions<DispatchOptions> options,
     TimeProvider time,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    ILogger<JobGrain> logger,
+    IResultStore store) : Grain, IJobGrain
 {
     private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _creditsToFlush = [];
@@ -98,6 +99,7 @@ public sealed class JobGrain(
         var protocol = await grains.GetGrain<IProtocolGrain>(spec.Protocol).GetAsync()
             ?? throw new BoidException(BoidErrorKind.NotFound, $"protocol: no protocol named '{spec.Protocol}' (add it with `boid protocol add`)", "protocol");
         JobSpecValidator.Validate(spec, protocol, options.Value);
+        var contentHash = await Records.JobRecords.StoreSpecAsync(store, JobId, protocol.DataDirectory, spec); // the hash anchored on chain
 
         S.Spec = spec;
         S.State = JobState.Submitted;
@@ -110,7 +112,7 @@ public sealed class JobGrain(
             JobId = LedgerIds.JobId(JobId),
             JobKey = JobId,
             Researcher = protocol.Researcher,
-            ContentHash = LedgerIds.ContentHash(spec),
+            ContentHash = contentHash,
             Units = (uint)Math.Clamp(spec.Sweep.UnitCount, 1, uint.MaxValue),
         });
         await Writer.WriteAsync();
@@ -138,6 +140,7 @@ public sealed class JobGrain(
         S.FinishedAt = time.GetUtcNow();
         S.InFlight.Clear();
         S.Wanting.Clear();
+        await StoreSummaryAsync();
         await Ledger.JobEndedAsync(JobEnd());
         await Writer.WriteAsync();
         await Dispatch.RemoveJobAsync(JobId);
@@ -329,6 +332,7 @@ public sealed class JobGrain(
             AllowNetwork = S.AllowNetwork,
             MaxAttempts = spec.MaxAttempts,
             Replication = spec.Replication,
+            Inputs = JobSpecParser.InputsFor(spec, parameters),
         };
     }
 
@@ -410,6 +414,7 @@ public sealed class JobGrain(
 
         if (!IsActive(S.State))
         {
+            await StoreSummaryAsync();
             await Ledger.JobEndedAsync(JobEnd());
         }
     }
@@ -529,6 +534,19 @@ public sealed class JobGrain(
             HasAmalgamation = spec.Amalgamate is not null,
             ContainerMicroseconds = S.ContainerMicroseconds,
         };
+    }
+
+    /// <summary>The finished job's unit summary, content-addressed next to its spec record. A store failure is logged, not fatal.</summary>
+    private async Task StoreSummaryAsync()
+    {
+        try
+        {
+            await store.PutJobRecordAsync(JobId, Records.JobRecords.SummaryRecord, Records.JobRecords.Summary(JobId, LedgerIds.ContentHash(S.Spec!), View()));
+        }
+        catch (Exception exception) when (exception is StorageException or IOException)
+        {
+            Log.SummaryNotStored(logger, exception, JobId);
+        }
     }
 
     private JobSpec RequireSpec() =>

@@ -105,6 +105,16 @@ public interface IContributorGrain : IGrainWithStringKey
 
     Task<ContributorView> GetAsync();
 
+    /// <summary>Registers (or updates) this account as a storage contributor for one protocol.</summary>
+    Task<ContributorView> RegisterStorageAsync(StorageRegistration registration);
+
+    /// <summary>
+    /// A storage contributor's periodic report of its used bytes: credits the byte-seconds since its previous report
+    /// (mean of the two readings × the dispatcher's elapsed time, at most <c>Boid:Dispatch:MaxStorageReportGap</c>) as a storage
+    /// contribution record. Idempotent per report number.
+    /// </summary>
+    Task<StorageReportResult> ReportStorageAsync(long usedBytes);
+
     /// <summary>
     /// Binds the account to the public key a remote worker proved it holds (trust on first use; the
     /// protocol owner can also pin it). False: the account is bound to another key.

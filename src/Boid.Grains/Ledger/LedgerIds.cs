@@ -23,6 +23,10 @@ public static class LedgerIds
     /// <summary>Storage of one object for one job (role kept for the storage issue): <c>storage:{job}/{object}</c>.</summary>
     public static ulong StorageRecord(string jobKey, string objectKey) => Hash64($"storage:{jobKey}/{objectKey}");
 
+    /// <summary>One storage report of a storage contributor: <c>storage:{protocol}/{account}/{report number}</c>.</summary>
+    public static ulong StoragePeriodRecord(string protocol, string account, long report) =>
+        Hash64(string.Create(CultureInfo.InvariantCulture, $"storage:{protocol}/{account}/{report}"));
+
     /// <summary>The job's id in clusterjobs' <c>jobs</c> table: <c>job:{job}</c>.</summary>
     public static ulong JobId(string jobKey) => Hash64($"job:{jobKey}");
 
@@ -30,12 +34,15 @@ public static class LedgerIds
     /// sha256 (lowercase hex) of the job record's canonical JSON: the spec as System.Text.Json writes it (camelCase names),
     /// object members sorted by name (ordinal), no whitespace, UTF-8. The full record is kept in storage; only this goes on chain.
     /// </summary>
-    public static string ContentHash(JobSpec spec)
+    public static string ContentHash(JobSpec spec) => Convert.ToHexStringLower(SHA256.HashData(CanonicalJson(spec)));
+
+    /// <summary>The job record's canonical JSON (UTF-8): what is stored content-addressed, and what <see cref="ContentHash"/> hashes.</summary>
+    public static byte[] CanonicalJson(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var node = JsonSerializer.SerializeToNode(spec, CanonicalOptions);
         var canonical = Canonicalize(node)?.ToJsonString(CanonicalOptions) ?? "null";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        return Encoding.UTF8.GetBytes(canonical);
     }
 
     /// <summary>The chain's job state for a Boid job state (0 submitted, 1 running, 2 completed, 3 failed, 4 cancelled).</summary>

@@ -22,8 +22,29 @@ public sealed record JobSpec
     [Id(10)] public double MaxFailedPercent { get; init; }
     /// <summary>Copies and quorum for results from untrusted workers; null runs each unit once.</summary>
     [Id(11)] public ReplicationSpec? Replication { get; init; }
+    /// <summary>
+    /// Bootstrap data every unit reads at <c>/in/{path}</c>; <c>{{name}}</c> in a URI or path is replaced per unit.
+    /// Null when the spec names none, so that the job record (and its hash) of a spec without inputs is what it was.
+    /// </summary>
+    [Id(13)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<JobInput>? Inputs { get; init; }
     /// <summary>What a worker's machine must offer to run this job's units; null fits every worker.</summary>
     [Id(12)] public WorkerRequirements? Requirements { get; init; }
+}
+
+/// <summary>
+/// One input of a job: a URI (<c>store:</c>, <c>file://</c>, <c>hdfs://</c>, <c>webhdfs://</c>, <c>swebhdfs://</c>), where it
+/// appears under <c>/in</c>, and optionally the SHA-256 its content must have. URI and path may hold placeholders.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("boid.JobInput")]
+public sealed record JobInput
+{
+    [Id(0)] public required string Uri { get; init; }
+    /// <summary>Relative path under <c>/in</c>.</summary>
+    [Id(1)] public required string Path { get; init; }
+    /// <summary>Expected SHA-256 (lower-case hex); null: whatever the source holds (hashed anyway, and cached by hash).</summary>
+    [Id(2)] public string? Sha256 { get; init; }
 }
 
 /// <summary>

@@ -80,4 +80,10 @@ public sealed record ContributorView
     [Id(11)] public long QuorumLosses { get; init; }
     /// <summary>Whether the adaptive-replication rule currently trusts this worker with single copies.</summary>
     [Id(12)] public bool Trusted { get; init; }
+    /// <summary>Storage contributors: the endpoint, its protocol, capacity and used bytes, and byte-seconds credited so far.</summary>
+    [Id(20)] public string? StorageEndpoint { get; init; }
+    [Id(21)] public string? StorageProtocol { get; init; }
+    [Id(22)] public long StorageCapacityBytes { get; init; }
+    [Id(23)] public long StorageUsedBytes { get; init; }
+    [Id(24)] public ulong StoredByteSeconds { get; init; }
 }

@@ -27,6 +27,8 @@ public enum AttemptOutcome
     LeaseExpired = 10,
     MissingOutput = 11,
     WorkerError = 12,
+    /// <summary>An input could not be staged: refused, unreadable, or its content did not match its hash.</summary>
+    InputFailed = 13,
 }
 
 /// <summary>A lease handed to a worker: everything it needs to run one attempt of one unit.</summary>
@@ -48,6 +50,8 @@ public sealed record UnitAssignment
     [Id(11)] public int MaxAttempts { get; init; } = 1;
     /// <summary>For the dispatcher: how this unit's results are checked. Null: one copy.</summary>
     [Id(12)] public ReplicationSpec? Replication { get; init; }
+    /// <summary>The job's inputs with this unit's placeholders filled in; the worker stages them read-only at <c>/in</c>.</summary>
+    [Id(13)] public IReadOnlyList<JobInput> Inputs { get; init; } = [];
 
     public bool IsAmalgamation => UnitKey == Storage.AttemptKey.AmalgamationUnitKey;
 }

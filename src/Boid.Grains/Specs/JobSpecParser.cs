@@ -16,7 +16,7 @@ public static partial class JobSpecParser
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(7);
 
     private static readonly string[] TopFields =
-        ["protocol", "name", "image", "command", "env", "units", "sweep", "resources", "max_attempts", "max_failed_percent", "outputs", "amalgamate", "replication", "requirements"];
+        ["protocol", "name", "image", "command", "env", "units", "sweep", "resources", "max_attempts", "max_failed_percent", "outputs", "amalgamate", "replication", "inputs", "requirements"];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,31}$")]
     private static partial Regex ParameterName();
@@ -58,6 +58,7 @@ public static partial class JobSpecParser
             CheckPlaceholders(r, "env", environment.Values, names, environment.Keys.ToList());
         }
 
+        var inputs = ReadInputs(r, root, sweep);
         r.ThrowIfProblems();
         return new JobSpec
         {
@@ -73,6 +74,7 @@ public static partial class JobSpecParser
             Outputs = outputs ?? new OutputSpec(),
             Amalgamate = amalgamate,
             Replication = replication,
+            Inputs = inputs,
             Requirements = requirements,
         };
     }

@@ -86,6 +86,7 @@ public static class ApiEndpoints
         var v1 = app.MapGroup("/api/v1");
         MapProtocols(v1);
         MapJobs(v1);
+        v1.MapBoidStorage();
         v1.MapGet("/workers", async (IGrainFactory grains) =>
         {
             var accounts = await grains.GetGrain<IDirectoryGrain>(0).ListContributorsAsync();

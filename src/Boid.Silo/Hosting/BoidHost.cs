@@ -7,8 +7,6 @@ using Boid.Persistence.Sqlite;
 using Boid.Silo.Api;
 using Boid.Silo.Cluster;
 using Boid.Silo.Links;
-using Boid.Storage;
-using Boid.Storage.Local;
 using Boid.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -54,7 +52,8 @@ public static class BoidHost
         var primary = configuration["Boid:Silo:Primary"] is { Length: > 0 } p ? IPEndPoint.Parse(p) : null;
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IResultStore>(new LocalResultStore(Path.Combine(dataDirectory, "results")));
+        // Results, job records and store: inputs on Boid:Storage (local {data}/results, or WebHDFS); see docs/storage.md.
+        builder.Services.AddBoidStorage(configuration, dataDirectory);
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration("Boid:Dispatch").ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleans(silo =>
@@ -98,6 +97,7 @@ public static class BoidHost
                 .ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddBoidContainers(o => o.BindConfiguration("Boid:Docker"));
             builder.Services.AddSingleton<IDispatcherLink, OrleansDispatcherLink>();
+            builder.Services.AddBoidInputStaging();
             builder.Services.AddSingleton<WorkerEngine>();
             builder.Services.AddHostedService<WorkerService>();
         }
