@@ -58,6 +58,9 @@ public sealed class JobGrain(
     private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _creditsToFlush = [];
     private CoalescingWriter? _writer;
+
+    /// <summary>Units some lease call is offering right now (in memory: a lost offer only delays a unit).</summary>
+    private readonly HashSet<string> _offering = [];
     private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
 
@@ -169,10 +172,10 @@ public sealed class JobGrain(
 
         // Units already out that want another copy (retries, replicas) come first. A window of them is
         // offered; those refused (this worker ran a copy already) move to the back for other workers.
-        var window = S.Wanting.Take(max).ToList();
+        var window = S.Wanting.Where(key => !_offering.Contains(key)).Take(max).ToList();
         if (window.Count > 0)
         {
-            var answers = await Task.WhenAll(window.Select(key => LeaseUnitAsync(spec, key, workerId)));
+            var answers = await OfferAsync(window, key => LeaseUnitAsync(spec, key, workerId));
             for (var i = 0; i < window.Count; i++)
             {
                 var (key, answer) = (window[i], answers[i]);
@@ -204,6 +207,7 @@ public sealed class JobGrain(
 
         S.InFlight.UnionWith(fresh);
         S.Wanting.AddRange(fresh);
+        _offering.UnionWith(fresh);
         if (S.State == JobState.Submitted)
         {
             S.State = JobState.Running;
@@ -213,7 +217,7 @@ public sealed class JobGrain(
         // never recorded a lease is found pending by reconciliation and handed out again.
         await Writer.WriteAsync();
 
-        var freshAnswers = await Task.WhenAll(fresh.Select(key => LeaseUnitAsync(spec, key, workerId)));
+        var freshAnswers = await OfferAsync(fresh, key => LeaseUnitAsync(spec, key, workerId), alreadyMarked: true);
         for (var i = 0; i < fresh.Count; i++)
         {
             if (freshAnswers[i] is { Assignment: { } assignment })
@@ -263,6 +267,27 @@ public sealed class JobGrain(
 
         await Writer.WriteAsync();
         await Dispatch.AddJobAsync(JobId);
+    }
+
+    /// <summary>
+    /// Offers units to a worker. While a unit is being offered by one lease call, concurrent calls (this
+    /// grain is reentrant) skip it, so two workers never race for one unit and come back empty-handed.
+    /// </summary>
+    private async Task<UnitLease?[]> OfferAsync(List<string> keys, Func<string, Task<UnitLease?>> lease, bool alreadyMarked = false)
+    {
+        if (!alreadyMarked)
+        {
+            _offering.UnionWith(keys);
+        }
+
+        try
+        {
+            return await Task.WhenAll(keys.Select(lease));
+        }
+        finally
+        {
+            _offering.ExceptWith(keys);
+        }
     }
 
     private async Task<UnitLease?> LeaseUnitAsync(JobSpec spec, string unitKey, string workerId)
