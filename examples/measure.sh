@@ -31,6 +31,12 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 
 if [ "$workers" -gt 1 ]; then slots=(--slots 1); total_slots=$workers; else slots=(); total_slots=$(nproc); fi
+# One store for every silo: job inputs (store:…) are read from it and results written to it.
+export Boid__Storage__Directory="$out/results"
+mkdir -p "$out/results"
+if [ -x "examples/$name/stage.sh" ]; then
+  "examples/$name/stage.sh" "$out/results"   # the example's inputs, into the store
+fi
 if curl -sf "$api/api/v1/workers" >/dev/null 2>&1; then echo "measure: something already serves $api (set BOID_MEASURE_PORT)" >&2; exit 1; fi
 # dotnet itself in the background (not a shell function) so that its pid is the one stopped at the end.
 # Every silo shares one result store: a worker's uploaded outputs must be where the dispatcher reads them.

@@ -22,6 +22,9 @@ public sealed class ExampleCluster : IAsyncLifetime
 
     public string ApiUrl { get; } = $"http://127.0.0.1:{FreePort()}";
 
+    /// <summary>The cluster's local store: <c>store:PATH</c> inputs are <c>StoreDirectory/PATH</c>.</summary>
+    public string StoreDirectory => Path.Combine(DataDirectory, "store");
+
     public BoidClient Client { get; private set; } = null!;
 
     public static string RepositoryRoot { get; } = FindRoot();
@@ -59,7 +62,9 @@ public sealed class ExampleCluster : IAsyncLifetime
         ["Boid:Worker:Slots"] = slots.ToString(CultureInfo.InvariantCulture),
         ["Boid:Worker:WorkDirectory"] = Path.Combine(DataDirectory, folder, "work"),
         // One result store for both silos: a worker's uploaded outputs must be where the dispatcher reads them.
-        ["Boid:Results:Directory"] = Path.Combine(DataDirectory, "results"),
+        ["Boid:Results:Directory"] = StoreDirectory,
+        // ... and one store, where job inputs (store:…) are staged from.
+        ["Boid:Storage:Directory"] = StoreDirectory,
     };
 
     private async Task StartAsync(SiloRoles roles, Dictionary<string, string?> settings)

@@ -89,18 +89,27 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
     [Fact]
     public async Task WordCount_Counts_EqualCountingTheShardsInCSharp()
     {
+        // The shards are staged from the cluster's store (job.yaml's inputs), written here by C#.
         const int Shards = 3, Lines = 1500;
-        var run = await cluster.RunAsync("wordcount", spec =>
-            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 48", $"units: {Shards}"), "\"{{unit}}\", \"40000\"", $"\"{{{{unit}}}}\", \"{Lines}\""));
-
         var vocabulary = File.ReadAllText(ExampleCluster.ExampleFile("wordcount", "image/vocabulary.txt")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var shardDirectory = Directory.CreateDirectory(Path.Combine(cluster.StoreDirectory, "examples", "wordcount")).FullName;
         var expected = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var shard = 0; shard < Shards; shard++)
         {
-            foreach (Match word in Regex.Matches(Reference.WordShard(shard, Lines, vocabulary).ToLowerInvariant(), "[a-z]+"))
+            var text = Reference.WordShard(shard, Lines, vocabulary);
+            await File.WriteAllTextAsync(Path.Combine(shardDirectory, $"shard-{shard}.txt"), text);
+            foreach (Match word in Regex.Matches(text.ToLowerInvariant(), "[a-z]+"))
             {
                 expected[word.Value] = expected.GetValueOrDefault(word.Value) + 1;
             }
+        }
+
+        var run = await cluster.RunAsync("wordcount", spec =>
+            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 48", $"units: {Shards}"), "\"{{unit}}\", \"40000\"", $"\"{{{{unit}}}}\", \"{Lines}\""));
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            var unit = await cluster.Client.GetUnitAsync(run.Job.Id, shard.ToString(Invariant));
+            Assert.Contains("(/in/shard.txt)", unit.StdoutTail, StringComparison.Ordinal); // counted the staged shard, not a generated one
         }
 
         var actual = File.ReadAllLines(run.File("counts.tsv")).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => long.Parse(p[1], Invariant), StringComparer.Ordinal);
@@ -175,11 +184,15 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
     [Fact]
     public async Task SeqMatch_Hits_EqualABruteForceSearch()
     {
+        // The reference is staged from the cluster's store (job.yaml's inputs), written here by C# as FASTA.
         const int Shards = 3, Reads = 60, ReferenceLength = 20_000;
+        var genome = Reference.Genome(ReferenceLength);
+        var referenceDirectory = Directory.CreateDirectory(Path.Combine(cluster.StoreDirectory, "examples", "seqmatch")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(referenceDirectory, "reference.fa"),
+            ">test reference\n" + string.Join('\n', Enumerable.Range(0, (genome.Length + 59) / 60).Select(i => genome.Substring(i * 60, Math.Min(60, genome.Length - (i * 60))))) + "\n");
         var run = await cluster.RunAsync("seqmatch", spec =>
             ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 40", $"units: {Shards}"), "\"5000\", \"1000000\"", $"\"{Reads}\", \"{ReferenceLength}\""));
-
-        var genome = Reference.Genome(ReferenceLength);
+        Assert.Contains("(staged)", run.Text("result.txt"), StringComparison.Ordinal);
         var expected = new List<string>();
         for (var shard = 0; shard < Shards; shard++)
         {

@@ -14,7 +14,8 @@ the read is cut into four 16-base seeds; with at most 2 mismatches at least two 
 each candidate finds every hit. Writes /out/hits.tsv (read, strand, position, mismatches; sorted)
 and /out/summary.json.
 
-Usage: match.py SHARD READS REF_LEN
+Usage: match.py SHARD READS REF_LEN                   (REF_LEN: the size of a generated reference)
+       match.py --emit-reference REF_LEN FILE          (write the generated reference as FASTA, to stage it)
 """
 import json
 import os
@@ -89,6 +90,12 @@ def read_text(path):
 
 
 def main():
+    if sys.argv[1] == "--emit-reference":
+        with open(sys.argv[3], "w") as f:
+            f.write(">generated reference, %s bases\n" % sys.argv[2])
+            ref = generate_reference(int(sys.argv[2]))
+            f.write("\n".join(ref[i:i + 80] for i in range(0, len(ref), 80)) + "\n")
+        return
     shard, count, ref_len = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     staged_ref = os.path.exists("/in/reference.txt")
     reference = read_text("/in/reference.txt") if staged_ref else generate_reference(ref_len)

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """The map step of the word count: count the words of one text shard.
 
-The shard is /in/shard.txt when the job stages one (a job input), otherwise it is generated here,
-deterministically, from the shard index (see generate()); either way the unit writes
+The shard is /in/shard.txt when the job stages one (a job input, as job.yaml does), otherwise it is
+generated here, deterministically, from the shard index (see generate()); either way the unit writes
 /out/counts.tsv ("word<TAB>count", sorted by word) and /out/summary.json.
 
 Words: lower-cased runs of the letters a-z; everything else separates them.
 
-Usage: count.py SHARD LINES
+Usage: count.py SHARD LINES                        (LINES: the size of a generated shard)
+       count.py --emit SHARDS LINES DIRECTORY       (write the generated shards as files, to stage them)
 """
 import json
 import os
@@ -47,7 +48,20 @@ def generate(shard, lines, vocabulary):
     return "\n".join(out) + "\n"
 
 
+def emit_all(shards, lines, directory):
+    """Writes shard-0.txt .. shard-(SHARDS-1).txt to DIRECTORY: the texts to stage in storage (stage.sh)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "vocabulary.txt")) as f:
+        vocabulary = f.read().split()
+    for shard in range(shards):
+        with open(os.path.join(directory, f"shard-{shard}.txt"), "w") as f:
+            f.write(generate(shard, lines, vocabulary))
+
+
 def main():
+    if sys.argv[1] == "--emit":
+        emit_all(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+        return
     shard, lines = int(sys.argv[1]), int(sys.argv[2])
     here = os.path.dirname(os.path.abspath(__file__))
     if os.path.exists("/in/shard.txt"):
