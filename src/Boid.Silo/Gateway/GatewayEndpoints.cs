@@ -454,11 +454,12 @@ internal sealed class GatewayState(GatewayOptions options, string dataDirectory,
 
     public InputCache Inputs { get; } = new(Path.Combine(dataDirectory, "gateway", "inputs"));
 
-    /// <summary>Whether some protocol lets this account run its units remotely (protocols cached for 10 s).</summary>
+    /// <summary>Whether some protocol lets this account run its units remotely (protocols cached for 10 s while they admit it).</summary>
     public async Task<bool> AdmittedAsync(IGrainFactory grains, string account)
     {
         var now = time.GetUtcNow();
-        if (_protocols.Until < now)
+        // A refusal always reads the protocols afresh: a protocol just added or approving this account counts at once.
+        if (_protocols.Until < now || !_protocols.Protocols.Any(p => (p.RemoteWorkers ?? new RemoteWorkerPolicy()).Admits(account)))
         {
             var names = await grains.GetGrain<IDirectoryGrain>(0).ListProtocolsAsync();
             var specs = await Task.WhenAll(names.Select(n => grains.GetGrain<IProtocolGrain>(n).GetAsync()));
