@@ -93,7 +93,8 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Every grain activation in the cluster with the silo port hosting it (through IManagementGrain).</summary>
-    public async Task<IReadOnlyList<(int SiloPort, GrainId Grain, string Type)>> ActivationsAsync()
+    /// <summary>Every activation in the cluster, asked of each active silo except those on <paramref name="skipSiloPorts"/> (a frozen process cannot answer).</summary>
+    public async Task<IReadOnlyList<(int SiloPort, GrainId Grain, string Type)>> ActivationsAsync(IReadOnlySet<int>? skipSiloPorts = null)
     {
         if (_client is null)
         {
@@ -112,7 +113,8 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         var management = _client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-        var statistics = await management.GetDetailedGrainStatistics();
+        var hosts = (await management.GetHosts(onlyActive: true)).Keys.Where(h => skipSiloPorts?.Contains(h.Endpoint.Port) != true).ToArray();
+        var statistics = await management.GetDetailedGrainStatistics(null, hosts);
         return [.. statistics.Select(s => (s.SiloAddress.Endpoint.Port, s.GrainId, s.GrainType))];
     }
 
