@@ -20,7 +20,7 @@ public sealed class AbuseDispatcherFixture : IAsyncLifetime
     });
 
     /// <summary>Accounts the protocol approves (join: approved); any other is refused.</summary>
-    public string[] Approved { get; } = Enumerable.Range(0, 10).Select(i => Specs.NewAccount($"ok{(char)('a' + i)}")).ToArray();
+    public string[] Approved { get; } = Enumerable.Range(0, 11).Select(i => Specs.NewAccount($"ok{(char)('a' + i)}")).ToArray();
 
     /// <summary>Approved accounts for the honest remote worker processes.</summary>
     public string[] Honest { get; } = [Specs.NewAccount("honesta"), Specs.NewAccount("honestb")];
@@ -206,6 +206,27 @@ public sealed class GatewayAbuseTests(AbuseDispatcherFixture fixture) : IClassFi
         finally
         {
             await D.Http.PostAsync(new Uri($"/api/v1/jobs/{id}/cancel", UriKind.Relative), null);
+        }
+    }
+
+    [Fact]
+    public async Task Lease_JobRequirementsTheWorkerDoesNotMeet_NoUnits()
+    {
+        var otherArch = GatewayProtocol.CurrentArchitecture() == "linux-arm64" ? "linux-x64" : "linux-arm64";
+        var wrongArch = await D.SubmitAsync(Specs.Pi("volabuse", units: 1, samples: 1000, extra: $"requirements: {{arch: [{otherArch}]}}"));
+        var gpu = await D.SubmitAsync(Specs.Pi("volabuse", units: 1, samples: 1000, extra: "requirements: {gpus: 1, min_memory: 1Gi}"));
+        try
+        {
+            using var key = PrivateKey.Generate();
+            var token = await SessionTokenAsync(fixture.Approved[10], key); // advertises 2 cores, 2 GiB, no GPU
+            using var response = await LeaseAsync(token, 2);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Empty((await response.Content.ReadFromJsonAsync<LeaseResponse>(GatewayProtocol.Json))!.Leases);
+        }
+        finally
+        {
+            await D.Http.PostAsync(new Uri($"/api/v1/jobs/{wrongArch}/cancel", UriKind.Relative), null);
+            await D.Http.PostAsync(new Uri($"/api/v1/jobs/{gpu}/cancel", UriKind.Relative), null);
         }
     }
 

@@ -39,7 +39,8 @@ public static class GatewayEndpoints
         {
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
             var data = Path.GetFullPath(sp.GetRequiredService<IConfiguration>()["Boid:DataDirectory"] ?? ".boid");
-            return new GatewayState(options, data, sp.GetRequiredService<TimeProvider>());
+            var leaseTtl = sp.GetRequiredService<IOptions<DispatchOptions>>().Value.LeaseTtl;
+            return new GatewayState(options, leaseTtl, data, sp.GetRequiredService<TimeProvider>());
         });
         return builder;
     }
@@ -112,7 +113,11 @@ public static class GatewayEndpoints
         {
             var owned = await state.Leases.OwnedAsync(grains, Principal(http).Account, job, unit, lease);
             var current = owned is { Open: true } && await Unit(grains, job, unit).RenewAsync(lease);
-            if (!current)
+            if (current)
+            {
+                state.Leases.Renewed(lease);
+            }
+            else
             {
                 state.Leases.Forget(lease);
             }
@@ -414,10 +419,10 @@ public static class GatewayEndpoints
 }
 
 /// <summary>A lease the gateway handed to an account, with the cap on its outputs.</summary>
-internal sealed record LeaseEntry(string Account, string Job, string Unit, string LeaseId, long OutputCapBytes, bool Open);
+internal sealed record LeaseEntry(string Account, string Job, string Unit, string LeaseId, long OutputCapBytes, bool Open, DateTimeOffset Deadline);
 
 /// <summary>The gateway's state on this dispatcher: tokens, limiters, leases out to remote workers, upload staging, input cache.</summary>
-internal sealed class GatewayState(GatewayOptions options, string dataDirectory, TimeProvider time)
+internal sealed class GatewayState(GatewayOptions options, TimeSpan leaseTtl, string dataDirectory, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (bool Trusted, DateTimeOffset Until)> _trust = new(StringComparer.Ordinal);
     private (IReadOnlyList<ProtocolSpec> Protocols, DateTimeOffset Until) _protocols = ([], DateTimeOffset.MinValue);
@@ -448,7 +453,7 @@ internal sealed class GatewayState(GatewayOptions options, string dataDirectory,
         QueueLimit = 0,
     }));
 
-    public LeaseBook Leases { get; } = new();
+    public LeaseBook Leases { get; } = new(time, leaseTtl);
 
     public UploadStaging Uploads { get; } = new(Path.Combine(dataDirectory, "gateway", "uploads"));
 
@@ -489,16 +494,35 @@ internal sealed class GatewayState(GatewayOptions options, string dataDirectory,
 /// Leases out to remote workers, by lease id. In memory: after a dispatcher restart an unknown lease is
 /// looked up in its unit's attempts (the state of record), so workers resume without re-leasing.
 /// </summary>
-internal sealed class LeaseBook
+internal sealed class LeaseBook(TimeProvider time, TimeSpan leaseTtl)
 {
     private readonly ConcurrentDictionary<string, LeaseEntry> _leases = new(StringComparer.Ordinal);
 
     public void Add(string account, string job, string unit, string leaseId, long outputCap) =>
-        _leases[leaseId] = new LeaseEntry(account, job, unit, leaseId, outputCap, Open: true);
+        _leases[leaseId] = new LeaseEntry(account, job, unit, leaseId, outputCap, Open: true, time.GetUtcNow() + leaseTtl);
 
     public void Forget(string leaseId) => _leases.TryRemove(leaseId, out _);
 
-    public int CountFor(string account) => _leases.Values.Count(l => l.Account == account);
+    /// <summary>A renewed lease lives one more lease period here too.</summary>
+    public void Renewed(string leaseId)
+    {
+        if (_leases.TryGetValue(leaseId, out var entry))
+        {
+            _leases[leaseId] = entry with { Deadline = time.GetUtcNow() + leaseTtl };
+        }
+    }
+
+    /// <summary>Leases the account holds now; ones it stopped renewing (a crashed worker) are dropped, as the units drop them.</summary>
+    public int CountFor(string account)
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in _leases.Values.Where(l => l.Deadline < now))
+        {
+            _leases.TryRemove(expired.LeaseId, out _);
+        }
+
+        return _leases.Values.Count(l => l.Account == account);
+    }
 
     /// <summary>The lease if this account holds it (Open: not yet reported); null if it is not this account's.</summary>
     public async Task<LeaseEntry?> OwnedAsync(IGrainFactory grains, string account, string job, string unit, string leaseId)
@@ -515,7 +539,7 @@ internal sealed class LeaseBook
         }
 
         var spec = await grains.GetGrain<IJobGrain>(job).GetSpecAsync();
-        entry = new LeaseEntry(account, job, unit, leaseId, spec.Outputs.MaxSizeBytes, Open: attempt.Outcome is null);
+        entry = new LeaseEntry(account, job, unit, leaseId, spec.Outputs.MaxSizeBytes, Open: attempt.Outcome is null, time.GetUtcNow() + leaseTtl);
         if (entry.Open)
         {
             _leases[leaseId] = entry;

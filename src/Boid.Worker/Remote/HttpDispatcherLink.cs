@@ -263,7 +263,7 @@ public sealed partial class HttpDispatcherLink : IDispatcherLink, IDisposable
     private async Task<SessionResponse> SessionAsync(CancellationToken cancellationToken)
     {
         var session = _session;
-        // Renew when two thirds of the token's life have passed (and before any request that could fail for it).
+        // Sign a new session shortly before the token expires (a 401 for an expired token also triggers one).
         if (session is not null && session.ExpiresAt - _time.GetUtcNow() > TimeSpan.FromSeconds(5))
         {
             return session;
