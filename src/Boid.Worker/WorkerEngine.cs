@@ -409,6 +409,7 @@ public sealed class WorkerEngine(
     {
         private readonly CancellationTokenSource _stop = new();
         private int _reason;
+        private bool _disposed;
 
         public UnitAssignment Lease { get; } = lease;
 
@@ -421,14 +422,25 @@ public sealed class WorkerEngine(
 
         public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
 
+        /// <summary>Stops the unit's container once; a no-op after the unit ended (the renew loop may hold a stale snapshot).</summary>
         public void Stop(StopReason reason)
         {
-            if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) == (int)StopReason.None)
+            lock (_stop)
             {
-                _stop.Cancel();
+                if (!_disposed && Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) == (int)StopReason.None)
+                {
+                    _stop.Cancel();
+                }
             }
         }
 
-        public void Dispose() => _stop.Dispose();
+        public void Dispose()
+        {
+            lock (_stop)
+            {
+                _disposed = true;
+                _stop.Dispose();
+            }
+        }
     }
 }
