@@ -31,6 +31,9 @@ internal sealed class CoalescingWriter(Func<Task> write)
 
     private async Task WriteAfterAsync(Task previous)
     {
+        // Always return to WriteAsync first, so that _queued is set before this method clears it (the
+        // previous write may complete at any moment on another thread).
+        await Task.Yield();
         try
         {
             await previous;

@@ -6,7 +6,6 @@ using Boid.Grains.Specs;
 using Boid.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
 
 namespace Boid.Grains.Grains;
 
@@ -42,11 +41,9 @@ public sealed class JobGrainState
 }
 
 /// <summary>
-/// Reentrant: many workers' reports and lease requests for one job proceed together. Every method changes
-/// state synchronously between awaits, and state writes go through one <see cref="CoalescingWriter"/>,
-/// so concurrent changes share a commit instead of queueing for one each.
+/// One activation per job; its calls run one at a time. State writes go through a <see cref="CoalescingWriter"/>
+/// (a direct write while the grain is not reentrant) so that making it reentrant later changes no call site.
 /// </summary>
-[Reentrant]
 public sealed class JobGrain(
     [PersistentState("job", BoidNames.Storage)] IPersistentState<JobGrainState> state,
     IGrainFactory grains,

@@ -48,7 +48,6 @@ public sealed class LedgerGrain(
 {
     private const int RejectionsKept = 100;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private CoalescingWriter? _stateWriter;
     private readonly HashSet<ulong> _known = [];
     private readonly HashSet<string> _knownOperations = [];
     private Task? _flushing;
@@ -338,10 +337,7 @@ public sealed class LedgerGrain(
         }
     }
 
-    /// <summary>Records arriving together share one state write (see <see cref="CoalescingWriter"/>).</summary>
-    private Task WriteAsync() => (_stateWriter ??= new CoalescingWriter(WriteStateGatedAsync)).WriteAsync();
-
-    private async Task WriteStateGatedAsync()
+    private async Task WriteAsync()
     {
         await _writeGate.WaitAsync();
         try
