@@ -409,7 +409,6 @@ public sealed class WorkerEngine(
     {
         private readonly CancellationTokenSource _stop = new();
         private int _reason;
-        private bool _disposed;
 
         public UnitAssignment Lease { get; } = lease;
 
@@ -425,22 +424,23 @@ public sealed class WorkerEngine(
         /// <summary>Stops the unit's container once; a no-op after the unit ended (the renew loop may hold a stale snapshot).</summary>
         public void Stop(StopReason reason)
         {
-            lock (_stop)
+            if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) != (int)StopReason.None)
             {
-                if (!_disposed && Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) == (int)StopReason.None)
-                {
-                    _stop.Cancel();
-                }
+                return;
+            }
+
+            // No lock here: Cancel runs the container's cancellation callbacks, and a lock held across them
+            // can deadlock with a callback registration being disposed on another thread.
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The unit ended between the snapshot and this call: nothing left to stop.
             }
         }
 
-        public void Dispose()
-        {
-            lock (_stop)
-            {
-                _disposed = true;
-                _stop.Dispose();
-            }
-        }
+        public void Dispose() => _stop.Dispose();
     }
 }
