@@ -41,8 +41,7 @@ public sealed class JobGrainState
 }
 
 /// <summary>
-/// One activation per job; its calls run one at a time. State writes go through a <see cref="CoalescingWriter"/>
-/// (a direct write while the grain is not reentrant) so that making it reentrant later changes no call site.
+/// One activation per job; its calls run one at a time.
 /// </summary>
 public sealed class JobGrain(
     [PersistentState("job", BoidNames.Storage)] IPersistentState<JobGrainState> state,
@@ -54,10 +53,6 @@ public sealed class JobGrain(
 {
     private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _creditsToFlush = [];
-    private CoalescingWriter? _writer;
-
-    /// <summary>Units some lease call is offering right now (in memory: a lost offer only delays a unit).</summary>
-    private readonly HashSet<string> _offering = [];
     private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
 
@@ -65,7 +60,6 @@ public sealed class JobGrain(
 
     private JobGrainState S => state.State;
 
-    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(state.WriteStateAsync);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +109,7 @@ public sealed class JobGrain(
             ContentHash = contentHash,
             Units = (uint)Math.Clamp(spec.Sweep.UnitCount, 1, uint.MaxValue),
         });
-        await Writer.WriteAsync();
+        await state.WriteStateAsync();
         await grains.GetGrain<IDirectoryGrain>(0).AddJobAsync(JobId);
         await Dispatch.AddJobAsync(JobId);
         Log.JobSubmitted(logger, JobId, spec.Sweep.UnitCount, spec.Image, spec.Protocol);
@@ -142,7 +136,7 @@ public sealed class JobGrain(
         S.Wanting.Clear();
         await StoreSummaryAsync();
         await Ledger.JobEndedAsync(JobEnd());
-        await Writer.WriteAsync();
+        await state.WriteStateAsync();
         await Dispatch.RemoveJobAsync(JobId);
 
         // Not awaited: a unit may at this moment be waiting on this grain to record its report, and
@@ -169,10 +163,10 @@ public sealed class JobGrain(
 
         // Units already out that want another copy (retries, replicas) come first. A window of them is
         // offered; those refused (this worker ran a copy already) move to the back for other workers.
-        var window = S.Wanting.Where(key => !_offering.Contains(key)).Take(max).ToList();
+        var window = S.Wanting.Take(max).ToList();
         if (window.Count > 0)
         {
-            var answers = await OfferAsync(window, key => LeaseUnitAsync(spec, key, workerId));
+            var answers = await Task.WhenAll(window.Select(key => LeaseUnitAsync(spec, key, workerId)));
             for (var i = 0; i < window.Count; i++)
             {
                 var (key, answer) = (window[i], answers[i]);
@@ -204,7 +198,6 @@ public sealed class JobGrain(
 
         S.InFlight.UnionWith(fresh);
         S.Wanting.AddRange(fresh);
-        _offering.UnionWith(fresh);
         if (S.State == JobState.Submitted)
         {
             S.State = JobState.Running;
@@ -212,9 +205,9 @@ public sealed class JobGrain(
 
         // Written before the units are leased: after a crash, a unit this grain thinks is out but that
         // never recorded a lease is found pending by reconciliation and handed out again.
-        await Writer.WriteAsync();
+        await state.WriteStateAsync();
 
-        var freshAnswers = await OfferAsync(fresh, key => LeaseUnitAsync(spec, key, workerId), alreadyMarked: true);
+        var freshAnswers = await Task.WhenAll(fresh.Select(key => LeaseUnitAsync(spec, key, workerId)));
         for (var i = 0; i < fresh.Count; i++)
         {
             if (freshAnswers[i] is { Assignment: { } assignment })
@@ -241,7 +234,7 @@ public sealed class JobGrain(
 
         Count(result);
         await RecordOnLedgerAsync(result); // before our write: a unit re-notified after a crash records nothing new
-        await Writer.WriteAsync();
+        await state.WriteStateAsync();
         await AfterStateChangeAsync();
     }
 
@@ -262,29 +255,8 @@ public sealed class JobGrain(
             S.Wanting.Add(unitKey);
         }
 
-        await Writer.WriteAsync();
+        await state.WriteStateAsync();
         await Dispatch.AddJobAsync(JobId);
-    }
-
-    /// <summary>
-    /// Offers units to a worker. While a unit is being offered by one lease call, concurrent calls (this
-    /// grain is reentrant) skip it, so two workers never race for one unit and come back empty-handed.
-    /// </summary>
-    private async Task<UnitLease?[]> OfferAsync(List<string> keys, Func<string, Task<UnitLease?>> lease, bool alreadyMarked = false)
-    {
-        if (!alreadyMarked)
-        {
-            _offering.UnionWith(keys);
-        }
-
-        try
-        {
-            return await Task.WhenAll(keys.Select(lease));
-        }
-        finally
-        {
-            _offering.ExceptWith(keys);
-        }
     }
 
     private async Task<UnitLease?> LeaseUnitAsync(JobSpec spec, string unitKey, string workerId)
@@ -484,7 +456,7 @@ public sealed class JobGrain(
                 if (S.InFlight.Contains(unitKey) && !S.Wanting.Contains(unitKey))
                 {
                     S.Wanting.Add(unitKey);
-                    await Writer.WriteAsync();
+                    await state.WriteStateAsync();
                     await Dispatch.AddJobAsync(JobId);
                 }
 
