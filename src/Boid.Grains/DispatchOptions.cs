@@ -17,6 +17,14 @@ public sealed class DispatchOptions
     [Range(1, long.MaxValue)]
     public long MaxUnitsPerJob { get; set; } = 10_000_000;
 
+    /// <summary>
+    /// How often a job writes its state (cursor, counters, units out) when it changed. Between checkpoints the
+    /// unit grains are the record: after a crash the job reconciles the units it had out and offers again the
+    /// units past its cursor, which their unit grains lease, refuse or report as finished (each counted once).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan JobCheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long a job that had no pending unit is skipped by the dispatch round-robin.</summary>
     public TimeSpan IdleJobBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 

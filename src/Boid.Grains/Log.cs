@@ -13,8 +13,8 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Information, "Job {JobId} amalgamating {Accepted} accepted units")]
     public static partial void JobAmalgamating(ILogger logger, string jobId, long accepted);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Job {JobId}: unit {UnitId} could not be leased and is reconciled")]
-    public static partial void LeaseFailed(ILogger logger, Exception exception, string jobId, string unitId);
+    [LoggerMessage(1003, LogLevel.Warning, "Job {JobId}: unit {UnitId} could not be leased; it is offered again")]
+    public static partial void UnitLeaseFailed(ILogger logger, Exception exception, string jobId, string unitId);
 
     [LoggerMessage(1004, LogLevel.Information, "Job {JobId}: reconciling {Count} units that were out on lease before this activation")]
     public static partial void Reconciling(ILogger logger, string jobId, int count);
@@ -24,6 +24,9 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Warning, "Job {JobId}: crediting contributor {Account} failed; retried on the next flush")]
     public static partial void CreditFailed(ILogger logger, Exception exception, string jobId, string account);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Job {JobId}: checkpoint failed; tried again at the next tick")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(1100, LogLevel.Information, "Unit {UnitId}: lease {LeaseId} expired (worker {Worker}); attempt {Attempt} recorded as lost")]
     public static partial void LeaseExpired(ILogger logger, string unitId, string leaseId, string worker, int attempt);

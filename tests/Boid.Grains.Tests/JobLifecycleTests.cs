@@ -40,7 +40,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
         var (id, job) = await SubmitAsync(units: 3, amalgamate: true);
         var worker = "w" + id[^6..];
 
-        var leases = await job.TakeUnitsAsync(worker, 10);
+        var leases = await _grains.LeaseAsync(job, worker, 10);
         Assert.Equal(["0", "1", "2"], leases.Select(l => l.UnitKey).Order());
         Assert.Equal(["/app/run", "1"], leases.Single(l => l.UnitKey == "1").Command);
         Assert.All(leases, l => Assert.Equal(1, l.Attempt));
@@ -54,7 +54,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
         Assert.Equal(JobState.Amalgamating, view.State);
         Assert.Equal(3, view.Progress.Accepted);
 
-        var amalgamation = Assert.Single(await job.TakeUnitsAsync(worker, 10));
+        var amalgamation = Assert.Single(await _grains.LeaseAsync(job, worker, 10));
         Assert.True(amalgamation.IsAmalgamation);
         Assert.Equal(["/app/reduce"], amalgamation.Command);
         await SucceedAsync(amalgamation, runTime: 500, file: "summary.txt");
@@ -75,7 +75,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     public async Task Report_DuplicateLateAndForeign_IgnoredAndCountedOnce()
     {
         var (_, job) = await SubmitAsync(units: 2);
-        var leases = await job.TakeUnitsAsync("wdup", 2);
+        var leases = await _grains.LeaseAsync(job, "wdup", 2);
         var lease = leases[0];
 
         Assert.Equal(ReportDisposition.Recorded, await SucceedAsync(lease));
@@ -93,11 +93,11 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     {
         var (_, job) = await SubmitAsync(units: 1, maxAttempts: 2);
 
-        var first = Assert.Single(await job.TakeUnitsAsync("wretry", 5));
+        var first = Assert.Single(await _grains.LeaseAsync(job, "wretry", 5));
         await Unit(first).ReportAsync(Report(first) with { Outcome = AttemptOutcome.Crashed, Reason = "killed by signal 11", Retryable = true });
         Assert.Equal(JobState.Running, (await job.GetAsync()).State);
 
-        var second = Assert.Single(await job.TakeUnitsAsync("wretry", 5));
+        var second = Assert.Single(await _grains.LeaseAsync(job, "wretry", 5));
         Assert.Equal(2, second.Attempt);
         Assert.NotEqual(first.LeaseId, second.LeaseId);
         await Unit(second).ReportAsync(Report(second) with { Outcome = AttemptOutcome.TimedOut, Reason = "timed out after 1s", Retryable = true });
@@ -116,7 +116,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     public async Task Report_NotRetryable_FailsAtOnceAndToleratedFailureStillCompletes()
     {
         var (_, job) = await SubmitAsync(units: 2, maxAttempts: 3, maxFailedPercent: 50);
-        var leases = await job.TakeUnitsAsync("wnoretry", 5);
+        var leases = await _grains.LeaseAsync(job, "wnoretry", 5);
 
         await Unit(leases[0]).ReportAsync(Report(leases[0]) with { Outcome = AttemptOutcome.ImageMissing, Reason = "image missing", Retryable = false });
         await SucceedAsync(leases[1]);
@@ -125,14 +125,14 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
         Assert.Equal(JobState.Done, view.State);
         Assert.Equal(1, view.Progress.Failed);
         Assert.Equal(1, view.Progress.Accepted);
-        Assert.Empty(await job.TakeUnitsAsync("wnoretry", 5));
+        Assert.Empty(await _grains.LeaseAsync(job, "wnoretry", 5));
     }
 
     [Fact]
     public async Task Report_RequiredOutputMissing_AttemptFailsWithReason()
     {
         var (_, job) = await SubmitAsync(units: 1, maxAttempts: 1, required: "result.txt");
-        var lease = Assert.Single(await job.TakeUnitsAsync("wmissing", 1));
+        var lease = Assert.Single(await _grains.LeaseAsync(job, "wmissing", 1));
 
         await SucceedAsync(lease, file: "other.txt");
 
@@ -146,11 +146,11 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     public async Task Report_ReleasedAtWorkerShutdown_NotCountedAgainstAttempts()
     {
         var (_, job) = await SubmitAsync(units: 1, maxAttempts: 1);
-        var lease = Assert.Single(await job.TakeUnitsAsync("wshutdown", 1));
+        var lease = Assert.Single(await _grains.LeaseAsync(job, "wshutdown", 1));
 
         await Unit(lease).ReportAsync(Report(lease) with { Outcome = AttemptOutcome.Cancelled, Reason = "released", Retryable = true });
 
-        var again = Assert.Single(await job.TakeUnitsAsync("wother", 1));
+        var again = Assert.Single(await _grains.LeaseAsync(job, "wother", 1));
         Assert.Equal(2, again.Attempt);
         await SucceedAsync(again);
         Assert.Equal(JobState.Done, (await job.GetAsync()).State);
@@ -160,10 +160,10 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     public async Task Lease_NotRenewed_ExpiresAndUnitIsDispatchedAgain()
     {
         var (_, job) = await SubmitAsync(units: 1);
-        var lease = Assert.Single(await job.TakeUnitsAsync("wlost", 1));
+        var lease = Assert.Single(await _grains.LeaseAsync(job, "wlost", 1));
 
         ClusterFixture.Time.Advance(ClusterFixture.LeaseTtl + TimeSpan.FromSeconds(1));
-        var again = await WaitForAsync(async () => (await job.TakeUnitsAsync("wsurvivor", 1)).SingleOrDefault(), "the lost lease to expire and its unit to be leased again");
+        var again = await WaitForAsync(async () => (await _grains.LeaseAsync(job, "wsurvivor", 1)).SingleOrDefault(), "the lost lease to expire and its unit to be leased again");
 
         Assert.Equal(lease.UnitKey, again.UnitKey);
         Assert.Equal(2, again.Attempt);
@@ -178,7 +178,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     public async Task Lease_Renewed_OutlivesItsTtl()
     {
         var (_, job) = await SubmitAsync(units: 1);
-        var lease = Assert.Single(await job.TakeUnitsAsync("wrenew", 1));
+        var lease = Assert.Single(await _grains.LeaseAsync(job, "wrenew", 1));
 
         for (var i = 0; i < 4; i++)
         {
@@ -193,7 +193,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     public async Task Cancel_RunningJob_LeasesEndAndLateReportsChangeNothing()
     {
         var (_, job) = await SubmitAsync(units: 3);
-        var leases = await job.TakeUnitsAsync("wcancel", 2);
+        var leases = await _grains.LeaseAsync(job, "wcancel", 2);
 
         var view = await job.CancelAsync();
 
@@ -201,7 +201,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
         Assert.Equal(0, view.Progress.Running);
         await WaitForAsync(async () => await Unit(leases[0]).RenewAsync(leases[0].LeaseId) ? null : "stopped", "the unit to learn of the cancellation");
         Assert.Equal(ReportDisposition.Ignored, await SucceedAsync(leases[1]));
-        Assert.Empty(await job.TakeUnitsAsync("wcancel", 5));
+        Assert.Empty(await _grains.LeaseAsync(job, "wcancel", 5));
         Assert.Equal(0, (await job.GetAsync()).Progress.Accepted);
     }
 
@@ -210,7 +210,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     {
         var (id, job) = await SubmitAsync(units: 1_000_000);
 
-        var leases = await job.TakeUnitsAsync("wbig", 5);
+        var leases = await _grains.LeaseAsync(job, "wbig", 5);
 
         Assert.Equal(5, leases.Count);
         Assert.Equal(1_000_000, (await job.GetAsync()).Progress.Total);

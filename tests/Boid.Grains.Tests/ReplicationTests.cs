@@ -17,10 +17,10 @@ public sealed class ReplicationTests(ClusterFixture fixture)
         var (id, job) = await SubmitAsync("copies: 2, quorum: 2");
         var (alice, bob) = (Worker("a"), Worker("b"));
 
-        var first = Assert.Single(await job.TakeUnitsAsync(alice, 1));
-        var again = Assert.Single(await job.TakeUnitsAsync(alice, 1));
+        var first = Assert.Single(await _grains.LeaseAsync(job, alice, 1));
+        var again = Assert.Single(await _grains.LeaseAsync(job, alice, 1));
         Assert.NotEqual(first.UnitKey, again.UnitKey); // alice never gets a second copy of her own unit
-        var second = (await job.TakeUnitsAsync(bob, 1)).Single();
+        var second = (await _grains.LeaseAsync(job, bob, 1)).Single();
         Assert.Equal(first.UnitKey, second.UnitKey);
 
         await ReportAsync(first, "42\n");
@@ -42,14 +42,14 @@ public sealed class ReplicationTests(ClusterFixture fixture)
         var (id, job) = await SubmitAsync("copies: 2, quorum: 2, max_copies: 4");
         var (honest, liar, third) = (Worker("h"), Worker("l"), Worker("t"));
 
-        var a = Assert.Single(await job.TakeUnitsAsync(honest, 1));
-        var b = Assert.Single(await job.TakeUnitsAsync(liar, 1));
+        var a = Assert.Single(await _grains.LeaseAsync(job, honest, 1));
+        var b = Assert.Single(await _grains.LeaseAsync(job, liar, 1));
         Assert.Equal(a.UnitKey, b.UnitKey);
         await ReportAsync(a, "3.14159\n");
         await ReportAsync(b, "2.71828\n");
         Assert.NotEqual(UnitStatus.Accepted, (await Unit(a).GetAsync()).Status);
 
-        var c = Assert.Single(await job.TakeUnitsAsync(third, 1));
+        var c = Assert.Single(await _grains.LeaseAsync(job, third, 1));
         Assert.Equal(a.UnitKey, c.UnitKey); // the disagreement asked for one more copy
         Assert.Equal(3, c.Attempt);
         await ReportAsync(c, "3.14159\n");
@@ -70,8 +70,8 @@ public sealed class ReplicationTests(ClusterFixture fixture)
     {
         var (_, job) = await SubmitAsync("copies: 2, quorum: 2, compare: {numeric: 1e-6}");
 
-        var a = Assert.Single(await job.TakeUnitsAsync(Worker("x"), 1));
-        var b = Assert.Single(await job.TakeUnitsAsync(Worker("y"), 1));
+        var a = Assert.Single(await _grains.LeaseAsync(job, Worker("x"), 1));
+        var b = Assert.Single(await _grains.LeaseAsync(job, Worker("y"), 1));
         await ReportAsync(a, "pi 3.14159265358 n 1000\n");
         await ReportAsync(b, "pi 3.14159265301 n 1000\n");
 
@@ -85,7 +85,7 @@ public sealed class ReplicationTests(ClusterFixture fixture)
         UnitAssignment? first = null;
         foreach (var (worker, answer) in new[] { (Worker("p"), "1\n"), (Worker("q"), "2\n"), (Worker("r"), "3\n") })
         {
-            var lease = Assert.Single(await job.TakeUnitsAsync(worker, 1));
+            var lease = Assert.Single(await _grains.LeaseAsync(job, worker, 1));
             first ??= lease;
             Assert.Equal(first.UnitKey, lease.UnitKey);
             await ReportAsync(lease, answer);
@@ -101,11 +101,11 @@ public sealed class ReplicationTests(ClusterFixture fixture)
     public async Task Replicated_CopyLostWithWorker_ReplacedByAnotherWorker()
     {
         var (_, job) = await SubmitAsync("copies: 2, quorum: 2");
-        var a = Assert.Single(await job.TakeUnitsAsync(Worker("u"), 1));
-        var b = Assert.Single(await job.TakeUnitsAsync(Worker("v"), 1));
+        var a = Assert.Single(await _grains.LeaseAsync(job, Worker("u"), 1));
+        var b = Assert.Single(await _grains.LeaseAsync(job, Worker("v"), 1));
 
         await Unit(b).ReportAsync(new UnitReport { JobId = b.JobId, UnitKey = b.UnitKey, LeaseId = b.LeaseId, Outcome = AttemptOutcome.Crashed, Reason = "signal 9", Retryable = true });
-        var c = Assert.Single(await job.TakeUnitsAsync(Worker("w"), 1));
+        var c = Assert.Single(await _grains.LeaseAsync(job, Worker("w"), 1));
         Assert.Equal(a.UnitKey, c.UnitKey);
         await ReportAsync(a, "same\n");
         await ReportAsync(c, "same\n");
@@ -124,7 +124,7 @@ public sealed class ReplicationTests(ClusterFixture fixture)
         }
 
         Assert.True((await Contributor(trusted)).Trusted);
-        var lease = Assert.Single(await job.TakeUnitsAsync(trusted, 1));
+        var lease = Assert.Single(await _grains.LeaseAsync(job, trusted, 1));
         await ReportAsync(lease, "alone\n");
 
         Assert.Equal(UnitStatus.Accepted, (await Unit(lease).GetAsync()).Status);

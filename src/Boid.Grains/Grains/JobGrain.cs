@@ -3,6 +3,7 @@ using Boid.Grains.Interfaces;
 using Boid.Grains.Ledger;
 using Boid.Grains.Model;
 using Boid.Grains.Specs;
+using Boid.Grains.Telemetry;
 using Boid.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,12 @@ public sealed class JobGrainState
 }
 
 /// <summary>
-/// One activation per job; its calls run one at a time.
+/// One activation per job; its calls run one at a time, and none of them waits on a unit grain (units call
+/// their job, so a job waiting on a unit could deadlock). It picks units for lease requests and counts
+/// finished units in memory; its state is written as a checkpoint (<see cref="DispatchOptions.JobCheckpointInterval"/>)
+/// and at the job's end, so that thousands of units a second share a few writes. The unit grains are the
+/// record in between: after a crash the job reconciles the units it had out and offers the units past its
+/// cursor again, and their unit grains lease them, refuse them (out already) or report them as finished.
 /// </summary>
 public sealed class JobGrain(
     [PersistentState("job", BoidNames.Storage)] IPersistentState<JobGrainState> state,
@@ -52,7 +58,13 @@ public sealed class JobGrain(
     IResultStore store) : Grain, IJobGrain
 {
     private static readonly TimeSpan CreditFlushInterval = TimeSpan.FromSeconds(10);
+    private const int ReconcileParallelism = 64;
     private readonly HashSet<string> _creditsToFlush = [];
+    /// <summary>Ledger records of units counted since the last checkpoint; recorded (idempotently) before it is written.</summary>
+    private readonly List<ContributionRecord> _unrecorded = [];
+    /// <summary>Workers a unit wanting copies refused (they ran one already). Memory only: after a restart a unit just refuses again.</summary>
+    private readonly Dictionary<string, HashSet<string>> _refusedBy = new(StringComparer.Ordinal);
+    private bool _dirty;
     private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
 
@@ -60,13 +72,12 @@ public sealed class JobGrain(
 
     private JobGrainState S => state.State;
 
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.Spec is not null && S.InFlight.Count > 0 && IsActive(S.State))
         {
-            // Units that were out on lease when this grain last ran may have finished, failed or been
-            // lost meanwhile (a crash between the unit's write and ours). Ask each, off the activation path.
+            // Units that were out on lease when this grain last ran may have finished, failed or been lost
+            // meanwhile (a crash after the unit's write and before our checkpoint). Ask each, off the activation path.
             this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan) { KeepAlive = true });
         }
 
@@ -78,8 +89,20 @@ public sealed class JobGrain(
             }
         }
 
+        var checkpoint = options.Value.JobCheckpointInterval;
+        this.RegisterGrainTimer(CheckpointTimerAsync, checkpoint, checkpoint);
         _creditTimer = this.RegisterGrainTimer(FlushCreditsAsync, CreditFlushInterval, CreditFlushInterval);
         return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await CheckpointAsync();
+        }
+
+        BoidMetrics.ForgetQueueDepth(JobId);
     }
 
     public async Task<JobView> SubmitAsync(JobSpec spec)
@@ -135,9 +158,10 @@ public sealed class JobGrain(
         S.InFlight.Clear();
         S.Wanting.Clear();
         await StoreSummaryAsync();
+        await CheckpointAsync();
         await Ledger.JobEndedAsync(JobEnd());
-        await state.WriteStateAsync();
         await Dispatch.RemoveJobAsync(JobId);
+        BoidMetrics.ForgetQueueDepth(JobId);
 
         // Not awaited: a unit may at this moment be waiting on this grain to record its report, and
         // awaiting it here would deadlock. A lost cancel is harmless: the unit's report is ignored.
@@ -151,77 +175,17 @@ public sealed class JobGrain(
         return View();
     }
 
-    public async Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max, WorkerFit? fit = null)
+    public async Task<UnitAssignment[][]> TakeUnitsAsync(UnitRequest[] requests)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         var spec = RequireSpec();
-        if (!IsActive(S.State) || max <= 0 || (fit is not null && !await FitsAsync(spec, workerId, fit)))
+        var offers = new UnitAssignment[requests.Length][];
+        for (var i = 0; i < requests.Length; i++)
         {
-            return [];
+            offers[i] = IsActive(S.State) ? await OfferAsync(spec, requests[i]) : [];
         }
 
-        var leases = new List<UnitAssignment>(Math.Min(max, 1024));
-
-        // Units already out that want another copy (retries, replicas) come first. A window of them is
-        // offered; those refused (this worker ran a copy already) move to the back for other workers.
-        var window = S.Wanting.Take(max).ToList();
-        if (window.Count > 0)
-        {
-            var answers = await Task.WhenAll(window.Select(key => LeaseUnitAsync(spec, key, workerId)));
-            for (var i = 0; i < window.Count; i++)
-            {
-                var (key, answer) = (window[i], answers[i]);
-                if (answer is { Assignment: { } assignment })
-                {
-                    leases.Add(assignment);
-                }
-
-                S.Wanting.Remove(key);
-                if (answer is { WantsMore: true } && S.InFlight.Contains(key))
-                {
-                    S.Wanting.Add(key);
-                }
-            }
-        }
-
-        var fresh = new List<string>();
-        var total = spec.Sweep.UnitCount;
-        while (leases.Count + fresh.Count < max && S.State != JobState.Amalgamating && S.NextIndex < total)
-        {
-            fresh.Add(S.NextIndex.ToString(CultureInfo.InvariantCulture));
-            S.NextIndex++;
-        }
-
-        if (fresh.Count == 0)
-        {
-            return leases;
-        }
-
-        S.InFlight.UnionWith(fresh);
-        S.Wanting.AddRange(fresh);
-        if (S.State == JobState.Submitted)
-        {
-            S.State = JobState.Running;
-        }
-
-        // Written before the units are leased: after a crash, a unit this grain thinks is out but that
-        // never recorded a lease is found pending by reconciliation and handed out again.
-        await state.WriteStateAsync();
-
-        var freshAnswers = await Task.WhenAll(fresh.Select(key => LeaseUnitAsync(spec, key, workerId)));
-        for (var i = 0; i < fresh.Count; i++)
-        {
-            if (freshAnswers[i] is { Assignment: { } assignment })
-            {
-                leases.Add(assignment);
-            }
-
-            if (freshAnswers[i] is not { WantsMore: true })
-            {
-                S.Wanting.Remove(fresh[i]); // written with the next change; a stale entry only costs one refused offer
-            }
-        }
-
-        return leases;
+        return offers;
     }
 
     public async Task UnitFinishedAsync(UnitResult result)
@@ -232,10 +196,17 @@ public sealed class JobGrain(
             return; // Counted already, or the job ended: each unit counts once.
         }
 
+        _refusedBy.Remove(result.UnitKey);
         Count(result);
-        await RecordOnLedgerAsync(result); // before our write: a unit re-notified after a crash records nothing new
-        await state.WriteStateAsync();
-        await AfterStateChangeAsync();
+        _dirty = true;
+        if (!IsActive(S.State))
+        {
+            await EndAsync();
+        }
+        else if (S.State == JobState.Amalgamating && S.Wanting.Contains(AttemptKey.AmalgamationUnitKey))
+        {
+            await Dispatch.AddJobAsync(JobId);
+        }
     }
 
     public async Task UnitNeedsCopiesAsync(string unitKey, bool afterFailure)
@@ -255,24 +226,84 @@ public sealed class JobGrain(
             S.Wanting.Add(unitKey);
         }
 
-        await state.WriteStateAsync();
+        _dirty = true;
         await Dispatch.AddJobAsync(JobId);
     }
 
-    private async Task<UnitLease?> LeaseUnitAsync(JobSpec spec, string unitKey, string workerId)
+    public async Task UnitsWantCopiesAsync(string[] unitKeys, string? refusedBy)
     {
-        var unit = grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, unitKey));
-        try
+        ArgumentNullException.ThrowIfNull(unitKeys);
+        foreach (var key in unitKeys.Where(S.InFlight.Contains))
         {
-            return await unit.LeaseAsync(Template(spec, unitKey), workerId);
+            if (refusedBy is not null)
+            {
+                if (!_refusedBy.TryGetValue(key, out var workers))
+                {
+                    _refusedBy[key] = workers = [];
+                }
+
+                workers.Add(refusedBy);
+            }
+
+            if (!S.Wanting.Contains(key))
+            {
+                S.Wanting.Add(key);
+            }
         }
-        catch (BoidException exception) when (exception.Kind == BoidErrorKind.Conflict)
+
+        _dirty = true;
+        await Dispatch.AddJobAsync(JobId);
+    }
+
+    private async Task<UnitAssignment[]> OfferAsync(JobSpec spec, UnitRequest request)
+    {
+        if (request.Max <= 0 || (request.Fit is not null && !await FitsAsync(spec, request.WorkerId, request.Fit)))
         {
-            // The unit ended already (after a crash that lost our write of its outcome): count it now.
-            Log.LeaseFailed(logger, exception, JobId, unitKey);
-            await ReconcileUnitAsync(unitKey, await unit.ProbeAsync());
-            return null;
+            return [];
         }
+
+        // Units already out that want another copy (retries, replicas) come first, except those that refused
+        // this worker before. They leave the list when offered; one that still wants copies comes back.
+        var keys = new List<string>(Math.Min(request.Max, 1024));
+        for (var i = 0; i < S.Wanting.Count && keys.Count < request.Max;)
+        {
+            var key = S.Wanting[i];
+            if (!S.InFlight.Contains(key))
+            {
+                S.Wanting.RemoveAt(i); // finished meanwhile
+            }
+            else if (_refusedBy.TryGetValue(key, out var refused) && refused.Contains(request.WorkerId))
+            {
+                i++;
+            }
+            else
+            {
+                S.Wanting.RemoveAt(i);
+                keys.Add(key);
+            }
+        }
+
+        var total = spec.Sweep.UnitCount;
+        while (keys.Count < request.Max && S.State != JobState.Amalgamating && S.NextIndex < total)
+        {
+            var key = S.NextIndex.ToString(CultureInfo.InvariantCulture);
+            S.NextIndex++;
+            S.InFlight.Add(key);
+            keys.Add(key);
+        }
+
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        if (S.State == JobState.Submitted)
+        {
+            S.State = JobState.Running;
+        }
+
+        _dirty = true;
+        return [.. keys.Select(key => Template(spec, key))];
     }
 
     /// <summary>Resource matching and the protocol's remote-worker policy (docs/volunteer.md). The protocol is read once per activation.</summary>
@@ -319,7 +350,9 @@ public sealed class JobGrain(
             UnitKey = unitKey,
             LeaseId = "",
             Image = spec.Image,
-            Command = [.. spec.Command.Select(part => Templates.Substitute(part, parameters))],
+            // Arrays, not collection expressions: a unit's state holds its template, and grain storage (JSON)
+            // cannot recreate the compiler's private read-only list types when the unit is activated again.
+            Command = spec.Command.Select(part => Templates.Substitute(part, parameters)).ToArray(),
             Environment = spec.Environment.ToDictionary(e => e.Key, e => Templates.Substitute(e.Value, parameters)),
             Resources = spec.Resources,
             Outputs = spec.Outputs,
@@ -332,6 +365,20 @@ public sealed class JobGrain(
 
     private void Count(UnitResult result)
     {
+        if (result.Status == UnitStatus.Accepted && result.Worker.Length > 0 && result.RunTimeMicroseconds > 0)
+        {
+            _unrecorded.Add(new ContributionRecord
+            {
+                Id = LedgerIds.WorkerRecord(JobId, result.UnitKey),
+                Protocol = S.Spec!.Protocol,
+                Contributor = result.Worker,
+                Role = ContributorRole.Worker,
+                Amount = (ulong)result.RunTimeMicroseconds,
+                JobId = LedgerIds.JobId(JobId),
+                JobKey = JobId,
+            });
+        }
+
         if (result.Status == UnitStatus.Accepted && result.Worker.Length > 0)
         {
             S.Workers.TryGetValue(result.Worker, out var credit);
@@ -389,27 +436,64 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>Worker time of an accepted unit and, when the job just ended, dispatcher time and the chain's job state.</summary>
-    private async Task RecordOnLedgerAsync(UnitResult result)
+    /// <summary>The job reached a final state: its summary, a checkpoint, the chain's job state, out of dispatch, credits paid.</summary>
+    private async Task EndAsync()
     {
-        if (result.Status == UnitStatus.Accepted && result.Worker.Length > 0 && result.RunTimeMicroseconds > 0)
+        await StoreSummaryAsync();
+        await CheckpointAsync(); // the units' records before the job's end record
+        await Ledger.JobEndedAsync(JobEnd());
+        await Dispatch.RemoveJobAsync(JobId);
+        await FlushCreditsAsync(CancellationToken.None);
+        BoidMetrics.ForgetQueueDepth(JobId);
+        Log.JobFinished(logger, JobId, S.State, S.Accepted, S.Failed, S.Reason);
+    }
+
+    private async Task CheckpointTimerAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
         {
-            await Ledger.RecordAsync(new ContributionRecord
-            {
-                Id = LedgerIds.WorkerRecord(JobId, result.UnitKey),
-                Protocol = S.Spec!.Protocol,
-                Contributor = result.Worker,
-                Role = ContributorRole.Worker,
-                Amount = (ulong)result.RunTimeMicroseconds,
-                JobId = LedgerIds.JobId(JobId),
-                JobKey = JobId,
-            });
+            return;
         }
 
-        if (!IsActive(S.State))
+        try
         {
-            await StoreSummaryAsync();
-            await Ledger.JobEndedAsync(JobEnd());
+            await CheckpointAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.CheckpointFailed(logger, exception, JobId); // still dirty: the next tick tries again
+        }
+    }
+
+    /// <summary>
+    /// Records the counted units' contributions on the ledger, then writes the job's state. In that order: a
+    /// crash in between leaves the units out in the last checkpoint, so reconciliation counts and records them
+    /// again, and the ledger drops the repeated record ids.
+    /// </summary>
+    private async Task CheckpointAsync()
+    {
+        _dirty = false;
+        var records = _unrecorded.ToArray();
+        _unrecorded.Clear();
+        try
+        {
+            if (records.Length > 0)
+            {
+                await Ledger.RecordManyAsync(records);
+            }
+
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            _unrecorded.InsertRange(0, records);
+            _dirty = true;
+            throw;
+        }
+
+        if (IsActive(S.State))
+        {
+            BoidMetrics.ReportQueueDepth(JobId, S.Spec!.Sweep.UnitCount - S.NextIndex + S.Wanting.Count);
         }
     }
 
@@ -423,46 +507,30 @@ public sealed class JobGrain(
         DispatcherTime = (S.FinishedAt ?? time.GetUtcNow()) - S.SubmittedAt,
     };
 
-    private async Task AfterStateChangeAsync()
-    {
-        if (S.State == JobState.Amalgamating && S.Wanting.Contains(AttemptKey.AmalgamationUnitKey))
-        {
-            await Dispatch.AddJobAsync(JobId);
-        }
-        else if (!IsActive(S.State))
-        {
-            await Dispatch.RemoveJobAsync(JobId);
-            await FlushCreditsAsync(CancellationToken.None);
-            Log.JobFinished(logger, JobId, S.State, S.Accepted, S.Failed, S.Reason);
-        }
-    }
-
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         var inFlight = S.InFlight.ToArray();
         Log.Reconciling(logger, JobId, inFlight.Length);
-        foreach (var unitKey in inFlight)
+        foreach (var chunk in inFlight.Chunk(ReconcileParallelism))
         {
-            var unit = grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, unitKey));
-            await ReconcileUnitAsync(unitKey, await unit.ProbeAsync());
+            var probes = await Task.WhenAll(chunk.Select(key => grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, key)).ProbeAsync()));
+            foreach (var probe in probes)
+            {
+                await ReconcileUnitAsync(probe);
+            }
         }
     }
 
-    private async Task ReconcileUnitAsync(string unitKey, UnitResult probe)
+    private async Task ReconcileUnitAsync(UnitResult probe)
     {
         switch (probe.Status)
         {
-            case UnitStatus.Pending:
-                if (S.InFlight.Contains(unitKey) && !S.Wanting.Contains(unitKey))
-                {
-                    S.Wanting.Add(unitKey);
-                    await state.WriteStateAsync();
-                    await Dispatch.AddJobAsync(JobId);
-                }
-
-                break;
             case UnitStatus.Accepted or UnitStatus.Failed:
                 await UnitFinishedAsync(probe);
+                break;
+            case UnitStatus.Pending:
+            case UnitStatus.Leased or UnitStatus.Running when probe.WantsCopies:
+                await UnitNeedsCopiesAsync(probe.UnitKey, afterFailure: false);
                 break;
             default:
                 break; // Still out on lease: the unit's own deadline decides.
@@ -481,19 +549,16 @@ public sealed class JobGrain(
         }
     }
 
+    /// <summary>Sets each contributor's credit for this job, all at once (a thousand workers are a thousand calls).</summary>
     private async Task FlushCreditsAsync(CancellationToken cancellationToken)
     {
-        foreach (var worker in _creditsToFlush.ToArray())
+        var workers = _creditsToFlush.ToArray();
+        var credited = await Task.WhenAll(workers.Select(CreditAsync));
+        foreach (var (worker, ok) in workers.Zip(credited))
         {
-            var credit = S.Workers[worker];
-            try
+            if (ok)
             {
-                await grains.GetGrain<IContributorGrain>(worker).CreditAsync(JobId, credit.Microseconds, credit.Units);
                 _creditsToFlush.Remove(worker);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                Log.CreditFailed(logger, exception, JobId, worker);
             }
         }
 
@@ -501,6 +566,21 @@ public sealed class JobGrain(
         {
             _creditTimer?.Dispose();
             _creditTimer = null;
+        }
+    }
+
+    private async Task<bool> CreditAsync(string worker)
+    {
+        var credit = S.Workers[worker];
+        try
+        {
+            await grains.GetGrain<IContributorGrain>(worker).CreditAsync(JobId, credit.Microseconds, credit.Units);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.CreditFailed(logger, exception, JobId, worker);
+            return false;
         }
     }
 

@@ -99,7 +99,10 @@ public sealed class WorkUnitGrain(
         ArgumentNullException.ThrowIfNull(template);
         if (IsFinal)
         {
-            throw new BoidException(BoidErrorKind.Conflict, $"unit {UnitId} is {S.Status}");
+            // Offered again by a job that lost its count of this unit in a crash (it checkpoints its state
+            // periodically): say how the unit ended once more; the job counts each unit once.
+            await NotifyJobAsync(afterFailure: false);
+            return new UnitLease(null, WantsMore: false);
         }
 
         if (S.Template is null)
@@ -130,23 +133,24 @@ public sealed class WorkUnitGrain(
         return new UnitLease(assignment, CopiesWanted() > 0);
     }
 
-    public async Task<bool> StartedAsync(string leaseId)
+    public Task<bool> StartedAsync(string leaseId)
     {
         if (Find(leaseId) is not { } lease)
         {
-            return false;
+            return Task.FromResult(false);
         }
 
         if (!lease.Started)
         {
+            // Not written on its own: "running" is persisted with the unit's next write (its report). A crash
+            // before that loses only the start time; the lease, which is what counts, is written already.
             lease.Started = true;
             var index = S.Attempts.FindIndex(a => a.LeaseId == leaseId);
             S.Attempts[index] = S.Attempts[index] with { StartedAt = time.GetUtcNow() };
             UpdateStatus();
-            await state.WriteStateAsync();
         }
 
-        return true;
+        return Task.FromResult(true);
     }
 
     public Task<bool> RenewAsync(string leaseId)
@@ -482,6 +486,7 @@ public sealed class WorkUnitGrain(
             Worker = last?.Worker ?? "",
             RunTimeMicroseconds = accepted?.RunTimeMicroseconds ?? 0,
             Reason = last?.Reason ?? "",
+            WantsCopies = S.Template is not null && CopiesWanted() > 0,
         };
     }
 
@@ -504,10 +509,20 @@ public sealed class WorkUnitGrain(
         }
     }
 
-    private Task NotifyJobAsync(bool afterFailure)
+    private async Task NotifyJobAsync(bool afterFailure)
     {
         var job = grains.GetGrain<IJobGrain>(Key.JobId);
-        return IsFinal ? job.UnitFinishedAsync(Result()) : job.UnitNeedsCopiesAsync(Key.UnitKey, afterFailure);
+        if (!IsFinal)
+        {
+            await job.UnitNeedsCopiesAsync(Key.UnitKey, afterFailure);
+            return;
+        }
+
+        await job.UnitFinishedAsync(Result());
+
+        // A finished unit is rarely asked again (a late report, a status query): free its memory now rather
+        // than after the idle collection age, or a job running thousands of units a second would pile them up.
+        this.DeactivateOnIdle();
     }
 
     private void StartLeaseTimer()

@@ -25,10 +25,12 @@ public interface IJobGrain : IGrainWithStringKey
     Task<JobView> CancelAsync();
 
     /// <summary>
-    /// Leases up to <paramref name="max"/> of this job's pending units to a worker; none when the worker does
-    /// not <paramref name="fit"/> the job's requirements or its protocol's remote-worker policy.
+    /// Picks units for a batch of lease requests (one array per request, in order) and remembers them as out:
+    /// their templates, lease fields empty. A request gets none when its worker does not fit the job's
+    /// requirements or its protocol's remote-worker policy. The dispatch grain leases the units at their unit
+    /// grains, outside this grain's turn; a unit that still wants copies says so with <see cref="UnitNeedsCopiesAsync"/>.
     /// </summary>
-    Task<IReadOnlyList<UnitAssignment>> TakeUnitsAsync(string workerId, int max, WorkerFit? fit = null);
+    Task<UnitAssignment[][]> TakeUnitsAsync(UnitRequest[] requests);
 
     /// <summary>A unit ended for good (accepted, or failed after its last attempt). Counted once.</summary>
     Task UnitFinishedAsync(UnitResult result);
@@ -38,6 +40,13 @@ public interface IJobGrain : IGrainWithStringKey
     /// replicated results disagree and more are needed for a quorum.
     /// </summary>
     Task UnitNeedsCopiesAsync(string unitKey, bool afterFailure);
+
+    /// <summary>
+    /// Units the dispatch grain took but could not lease to the worker, or that want further copies: back in the
+    /// list of units wanting a copy. <paramref name="refusedBy"/>: the worker their unit grains refused (it ran a
+    /// copy already); they are not offered to it again.
+    /// </summary>
+    Task UnitsWantCopiesAsync(string[] unitKeys, string? refusedBy);
 }
 
 /// <summary>
@@ -83,6 +92,9 @@ public interface IDispatchGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="max"/> leases from jobs that <paramref name="fit"/> the worker (null: any job).</summary>
     Task<IReadOnlyList<UnitAssignment>> LeaseAsync(string workerId, int max, WorkerFit? fit = null);
+
+    /// <summary>Up to <paramref name="max"/> leases from one job, whether or not it is in the round-robin.</summary>
+    Task<IReadOnlyList<UnitAssignment>> LeaseFromJobAsync(string jobId, string workerId, int max, WorkerFit? fit = null);
 
     Task<IReadOnlyList<string>> ActiveJobsAsync();
 }

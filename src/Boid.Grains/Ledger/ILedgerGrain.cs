@@ -11,6 +11,9 @@ public interface ILedgerGrain : IGrainWithIntegerKey
     /// <summary>Adds a contribution record (durably) unless its id is pending or confirmed already.</summary>
     Task RecordAsync(ContributionRecord record);
 
+    /// <summary>Adds several records with one durable write; each is skipped when its id is pending or confirmed already.</summary>
+    Task RecordManyAsync(ContributionRecord[] records);
+
     /// <summary>Anchors a job on chain (<c>newjob</c>) with its content hash.</summary>
     Task AnchorJobAsync(LedgerOperation anchor);
 

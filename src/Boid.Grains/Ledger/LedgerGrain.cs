@@ -78,27 +78,45 @@ public sealed class LedgerGrain(
         Log.LedgerActive(logger, sink.Mode, sink.Target, S.Pending.Count, S.Operations.Count);
     }
 
-    public async Task RecordAsync(ContributionRecord record)
+    public Task RecordAsync(ContributionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.Amount == 0 || !_known.Add(record.Id))
+        return RecordManyAsync([record]);
+    }
+
+    public async Task RecordManyAsync(ContributionRecord[] records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var now = time.GetUtcNow();
+        var added = new List<LedgerPendingRecord>(records.Length);
+        foreach (var record in records)
         {
-            return; // Known already (pending or confirmed), or nothing to credit.
+            if (record.Amount > 0 && _known.Add(record.Id)) // else known already (pending or confirmed), or nothing to credit
+            {
+                added.Add(new LedgerPendingRecord(record, now));
+            }
         }
 
-        S.Pending.Add(new LedgerPendingRecord(record, time.GetUtcNow()));
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        S.Pending.AddRange(added);
         try
         {
-            await WriteAsync();
+            await WriteAsync(); // one write for the whole set
         }
         catch
         {
-            _known.Remove(record.Id);
-            S.Pending.RemoveAll(p => p.Record.Id == record.Id);
+            var ids = added.Select(p => p.Record.Id).ToHashSet();
+            _known.ExceptWith(ids);
+            S.Pending.RemoveAll(p => ids.Contains(p.Record.Id));
             throw;
         }
 
-        if (S.Pending.Count(p => p.Record.Protocol == record.Protocol) >= O.BatchSize && _flushing is null)
+        var protocols = added.Select(p => p.Record.Protocol).ToHashSet(StringComparer.Ordinal);
+        if (_flushing is null && protocols.Any(protocol => S.Pending.Count(p => p.Record.Protocol == protocol) >= O.BatchSize))
         {
             _ = FlushSafelyAsync(force: false); // a full batch goes at once, off the caller's path
         }

@@ -130,4 +130,10 @@ public sealed record UnitResult
     [Id(2)] public string Worker { get; init; } = "";
     [Id(3)] public long RunTimeMicroseconds { get; init; }
     [Id(4)] public string Reason { get; init; } = "";
+    /// <summary>Not final, and wants a copy handed out (a retry, or another replica for its quorum).</summary>
+    [Id(5)] public bool WantsCopies { get; init; }
 }
+
+/// <summary>One worker's lease request, as the dispatch grain passes a batch of them to a job.</summary>
+[GenerateSerializer, Immutable, Alias("boid.UnitRequest")]
+public sealed record UnitRequest([property: Id(0)] string WorkerId, [property: Id(1)] int Max, [property: Id(2)] WorkerFit? Fit);

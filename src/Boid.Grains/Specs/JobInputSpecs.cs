@@ -184,6 +184,6 @@ public static partial class JobSpecParser
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Inputs is not { Count: > 0 } inputs
             ? []
-            : [.. inputs.Select(i => i with { Uri = Templates.Substitute(i.Uri, parameters), Path = Templates.Substitute(i.Path, parameters) })];
+            : inputs.Select(i => i with { Uri = Templates.Substitute(i.Uri, parameters), Path = Templates.Substitute(i.Path, parameters) }).ToArray(); // an array: stored in unit state as JSON (see JobGrain.Template)
     }
 }
