@@ -91,10 +91,19 @@ public sealed class BlobResultStore : IResultStore
     {
         var root = await JobRootAsync(attempt.JobId, cancellationToken).ConfigureAwait(false);
         var target = AttemptPath(root, attempt);
+        var files = new List<StoredFile>();
+        if (!SafeFiles(sourceDirectory).Any())
+        {
+            // Nothing written: an attempt without a folder lists as empty, so store nothing. Many units
+            // write no file (their result is the exit code, or goes to the ledger), and at thousands of units
+            // a second the folder, manifest and renames would cost more than the rest of the dispatch path.
+            await Store.DeleteAsync(target, recursive: true, cancellationToken).ConfigureAwait(false); // a repeated upload replaces
+            return files;
+        }
+
         var staging = target + ".partial";
         await Store.DeleteAsync(staging, recursive: true, cancellationToken).ConfigureAwait(false);
 
-        var files = new List<StoredFile>();
         foreach (var (local, relative) in SafeFiles(sourceDirectory))
         {
             var put = await Store.UploadFileAsync(local, StorePath.Combine(staging, relative), overwrite: true, cancellationToken).ConfigureAwait(false);
@@ -115,15 +124,9 @@ public sealed class BlobResultStore : IResultStore
         var (target, targetManifest) = attempt.IsAmalgamation
             ? (StorePath.Combine(root, "result"), StorePath.Combine(root, "manifests", "result.json"))
             : (UnitPath(root, attempt.UnitKey), StorePath.Combine(root, "manifests", "units", attempt.UnitKey + ".json"));
-        if (await Store.StatAsync(source, cancellationToken).ConfigureAwait(false) is null)
-        {
-            // Promoted already (a repeated call after a crash), or never staged: both leave the target as it is.
-            if (await Store.StatAsync(target, cancellationToken).ConfigureAwait(false) is null)
-            {
-                throw new DirectoryNotFoundException($"no staged outputs for unit '{attempt.UnitKey}' of job '{attempt.JobId}' (lease {attempt.LeaseId})");
-            }
-        }
-        else
+        // No source: promoted already (a repeated call after a crash; its manifest may still need moving), or an
+        // attempt that wrote no file (stored as nothing, see PutAttemptAsync). Either way the target stays.
+        if (await Store.StatAsync(source, cancellationToken).ConfigureAwait(false) is not null)
         {
             await Store.DeleteAsync(target, recursive: true, cancellationToken).ConfigureAwait(false);
             await Store.RenameAsync(source, target, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,11 @@ internal sealed record DispatchRun(int Workers, double Seconds, long Leased, lon
 {
     public string FirstError { get; init; } = "";
 
+    /// <summary>CPU time of the whole process (dispatcher and simulated workers) in the window.</summary>
+    public double CpuMilliseconds { get; init; }
+
+    public double CpuMillisecondsPerUnit => Accepted == 0 ? double.NaN : CpuMilliseconds / Accepted;
+
     public double LeasedPerSecond => Leased / Seconds;
 
     public double ReportedPerSecond => Reported / Seconds;
@@ -56,6 +61,8 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
                 string.Create(CultureInfo.InvariantCulture, $"leased {run.LeasedPerSecond:0}/s, reported {run.ReportedPerSecond:0}/s, {run.Errors} errors{(run.FirstError.Length > 0 ? " (" + run.FirstError + ")" : "")}; job counted {job.Progress.Accepted:N0} in all"));
             report.Add(Section1, $"lease p50, {label}", Math.Round(run.LeaseP50, 2), "ms", "", null, $"{run.LeaseCalls:N0} lease calls");
             report.Add(Section1, $"lease p99, {label}", Math.Round(run.LeaseP99, 2), "ms", workers == 1000 ? "< 100 ms" : "", workers == 1000 ? run.LeaseP99 < 100 : null);
+            report.Add(Section1, $"CPU per accepted unit, {label}", Math.Round(run.CpuMillisecondsPerUnit, 3), "ms", "", null,
+                string.Create(CultureInfo.InvariantCulture, $"process CPU in the window (dispatcher and simulated workers), {Environment.ProcessorCount} cores: at most {Environment.ProcessorCount * 1000 / run.CpuMillisecondsPerUnit:N0} units/s if CPU-bound"));
         }
     }
 
@@ -249,11 +256,13 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
         var snapshot = counters.Select((_, i) => Interlocked.Read(ref counters[i])).ToArray();
         Volatile.Write(ref acceptedAtStart, snapshot[2]);
         profiler?.Start();
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var windowStart = Stopwatch.GetTimestamp();
         Volatile.Write(ref measuring, 1);
         await Task.WhenAny(Task.Delay(duration, cancellationToken), capReached.WaitAsync(cancellationToken));
         Volatile.Write(ref measuring, 0);
         var seconds = Stats.Seconds(windowStart);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
         var end = counters.Select((_, i) => Interlocked.Read(ref counters[i])).ToArray();
         profiler?.Stop();
         await stop.CancelAsync();
@@ -269,6 +278,6 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
         }
 
         return new DispatchRun(workers, seconds, end[0] - snapshot[0], end[1] - snapshot[1], end[2] - snapshot[2], end[3] - snapshot[3],
-            Stats.Percentile(all, 50), Stats.Percentile(all, 99), all.Count) { FirstError = firstError ?? "" };
+            Stats.Percentile(all, 50), Stats.Percentile(all, 99), all.Count) { FirstError = firstError ?? "", CpuMilliseconds = cpu.TotalMilliseconds };
     }
 }
