@@ -175,6 +175,22 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TakenButNeverLeased_SweptAndOfferedAgain()
+    {
+        // The dispatch grain took a unit from the job and was lost (with its silo) before leasing it.
+        var (_, job) = await SubmitAsync(units: 1);
+        var taken = Assert.Single(Assert.Single(await job.TakeUnitsAsync([new UnitRequest("wgone", 1, null)])));
+        Assert.Empty(await _grains.LeaseAsync(job, "wsweep", 1)); // out, as far as the job knows
+
+        // Two sweeps (every two lease periods, real time) later the job has asked the unit, found it pending, and offers it again.
+        var again = await WaitForAsync(async () => (await _grains.LeaseAsync(job, "wsweep", 1)).SingleOrDefault(), "the sweep to find the unit pending");
+        Assert.Equal(taken.UnitKey, again.UnitKey);
+        Assert.Equal(1, again.Attempt);
+        Assert.Equal(ReportDisposition.Recorded, await SucceedAsync(again));
+        Assert.Equal(1, (await job.GetAsync()).Progress.Accepted);
+    }
+
+    [Fact]
     public async Task Lease_Renewed_OutlivesItsTtl()
     {
         var (_, job) = await SubmitAsync(units: 1);

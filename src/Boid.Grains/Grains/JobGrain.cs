@@ -65,6 +65,7 @@ public sealed class JobGrain(
     /// <summary>Workers a unit wanting copies refused (they ran one already). Memory only: after a restart a unit just refuses again.</summary>
     private readonly Dictionary<string, HashSet<string>> _refusedBy = new(StringComparer.Ordinal);
     private bool _dirty;
+    private HashSet<string> _outAtLastSweep = [];
     private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
 
@@ -91,6 +92,8 @@ public sealed class JobGrain(
 
         var checkpoint = options.Value.JobCheckpointInterval;
         this.RegisterGrainTimer(CheckpointTimerAsync, checkpoint, checkpoint);
+        var sweep = options.Value.LeaseTtl * 2;
+        this.RegisterGrainTimer(SweepAsync, sweep, sweep);
         _creditTimer = this.RegisterGrainTimer(FlushCreditsAsync, CreditFlushInterval, CreditFlushInterval);
         return Task.CompletedTask;
     }
@@ -507,11 +510,31 @@ public sealed class JobGrain(
         DispatcherTime = (S.FinishedAt ?? time.GetUtcNow()) - S.SubmittedAt,
     };
 
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    private Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        var inFlight = S.InFlight.ToArray();
-        Log.Reconciling(logger, JobId, inFlight.Length);
-        foreach (var chunk in inFlight.Chunk(ReconcileParallelism))
+        Log.Reconciling(logger, JobId, S.InFlight.Count);
+        return ProbeAsync(S.InFlight.ToArray());
+    }
+
+    /// <summary>
+    /// The units this job took for a lease request are leased by the dispatch grain, which may be lost with its
+    /// silo in between: such a unit is out here but never leased, and nobody would offer it again. So, every two
+    /// lease periods, the units that were out at the previous sweep and still are (not just taken) are asked where
+    /// they stand; a pending one wants a copy again. Units on lease answer so and are left alone.
+    /// </summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var suspects = _outAtLastSweep.Where(S.InFlight.Contains).ToArray();
+        _outAtLastSweep = IsActive(S.State) ? [.. S.InFlight] : [];
+        if (suspects.Length > 0)
+        {
+            await ProbeAsync(suspects);
+        }
+    }
+
+    private async Task ProbeAsync(string[] unitKeys)
+    {
+        foreach (var chunk in unitKeys.Chunk(ReconcileParallelism))
         {
             var probes = await Task.WhenAll(chunk.Select(key => grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(JobId, key)).ProbeAsync()));
             foreach (var probe in probes)
