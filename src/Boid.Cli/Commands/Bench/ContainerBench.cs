@@ -203,6 +203,10 @@ internal sealed class ContainerBench(BenchOptions options, BenchReport report, A
         public Task<int> RemoveLeftoversAsync(string workerId, CancellationToken cancellationToken = default) => inner.RemoveLeftoversAsync(workerId, cancellationToken);
 
         public Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default) => inner.ImageExistsAsync(image, cancellationToken);
+
+        public Task RetireJobAsync(string jobId, CancellationToken cancellationToken = default) => inner.RetireJobAsync(jobId, cancellationToken);
+
+        public Task DrainAsync(CancellationToken cancellationToken = default) => inner.DrainAsync(cancellationToken);
     }
 
     private sealed class TimingLink(IDispatcherLink inner, UnitClock clock) : IDispatcherLink
