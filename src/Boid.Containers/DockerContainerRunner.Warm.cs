@@ -262,9 +262,11 @@ public sealed partial class DockerContainerRunner
         var created = false;
         try
         {
-            var response = await _client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+            // Not cancellable, as for a fresh container: an abandoned create can complete after the removal looked for it.
+            var response = await _client.Containers.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
             created = true;
             warm.Id = response.ID;
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await _client.Containers.StartContainerAsync(warm.Id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);

@@ -138,8 +138,11 @@ public sealed partial class DockerContainerRunner : IContainerRunner, IDisposabl
 
             cancellationToken.ThrowIfCancellationRequested();
             mayExist = true;
-            var created = await _client.Containers.CreateContainerAsync(BuildParameters(spec, name, area.Path, uid, gid), cancellationToken).ConfigureAwait(false);
+            // Not cancellable: a create abandoned half-way can still complete in the engine after a removal by name has
+            // found nothing, leaving a container behind. It is short; the cancellation is honoured right after it.
+            var created = await _client.Containers.CreateContainerAsync(BuildParameters(spec, name, area.Path, uid, gid), CancellationToken.None).ConfigureAwait(false);
             containerId = created.ID;
+            cancellationToken.ThrowIfCancellationRequested();
             Log.ContainerCreated(_logger, containerId, spec.Image, name);
             timings = timings with { Create = clock.Lap() };
 

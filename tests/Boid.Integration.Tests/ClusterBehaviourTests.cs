@@ -102,7 +102,7 @@ public sealed class ClusterBehaviourTests
         var job = await cluster.Client.SubmitJobAsync("""
             protocol: behaviour
             image: boid/busybox:1
-            command: ["sh", "-c", "[ -z \"$(ls -A /out /tmp)\" ] || exit 9; touch /tmp/litter; echo {{unit}} > /out/n.txt; hostname; [ {{unit}} != 3 ] || exit 7"]
+            command: ["sh", "-c", "[ -z \"$(ls -A /out)$(ls -A /tmp)\" ] || exit 9; touch /tmp/litter; echo {{unit}} > /out/n.txt; hostname; [ {{unit}} != 3 ] || exit 7"]
             units: 12
             resources: {container: warm}
             max_attempts: 1
