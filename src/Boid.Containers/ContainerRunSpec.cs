@@ -30,6 +30,26 @@ public sealed record ContainerRunSpec
 
     /// <summary>Sandbox switches; the defaults are the full sandbox.</summary>
     public SandboxPolicy Sandbox { get; init; } = new();
+
+    /// <summary>
+    /// A fresh container for this run, or a warm container of the same job (label <c>boid.job</c>), image, limits,
+    /// sandbox and output cap, kept running between runs; see README.md.
+    /// </summary>
+    public ContainerMode Mode { get; init; } = ContainerMode.Fresh;
+}
+
+/// <summary>How a run gets its container.</summary>
+public enum ContainerMode
+{
+    /// <summary>A container created for this run and removed after it.</summary>
+    Fresh,
+
+    /// <summary>
+    /// A process started (Docker exec) in a running container kept for the job: <c>/out</c>, <c>/tmp</c> and
+    /// <c>/dev/shm</c> are emptied and checked after every run, and the container is killed and replaced after
+    /// any run that did not end by itself (timeout, cancellation, output cap, OOM, crash) or left a process behind.
+    /// </summary>
+    Warm,
 }
 
 /// <summary>Resource limits of one run.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -13,12 +14,16 @@ namespace Boid.Containers;
 
 /// <summary>
 /// <see cref="IContainerRunner"/> on Docker Engine through Docker.DotNet. Thread-safe; one instance per process.
-/// Hot path: create, start, wait, logs, remove — plus one inspect only after a non-zero exit (to tell an OOM kill).
+/// Hot path of a fresh container: create, start, wait, logs — plus one inspect only after a non-zero exit (to tell an
+/// OOM kill); removal runs in the background once the unit's result is known. Warm containers: DockerContainerRunner.Warm.cs.
 /// </summary>
-public sealed class DockerContainerRunner : IContainerRunner, IDisposable
+public sealed partial class DockerContainerRunner : IContainerRunner, IDisposable, IAsyncDisposable
 {
     /// <summary>The label that names the worker that created a container.</summary>
     public const string WorkerLabel = "boid.worker";
+
+    /// <summary>The label that names the job a container runs for.</summary>
+    public const string JobLabel = "boid.job";
 
     private const int FirstSignalExitCode = 129;
     private const int LastSignalExitCode = 128 + 64;
@@ -31,6 +36,9 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
     private readonly DockerClient _client;
     private readonly DockerClient _waitClient;
     private readonly bool _useTmpfs;
+    /// <summary>Removals running off the units' paths; <see cref="DrainAsync"/> waits for them.</summary>
+    private readonly ConcurrentDictionary<Task, byte> _removals = new();
+    private int _disposed;
 
     /// <summary>Constructor for dependency injection.</summary>
     public DockerContainerRunner(IOptions<DockerRunnerOptions> options, ILogger<DockerContainerRunner> logger, TimeProvider timeProvider)
@@ -85,6 +93,19 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
             };
         }
 
+        if (spec.Mode == ContainerMode.Fresh)
+        {
+            return await RunFreshAsync(spec, workerId, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Warm mode reaches into the container through /proc: Linux only, as Docker Engine itself.
+        return OperatingSystem.IsLinux()
+            ? await RunWarmAsync(spec, workerId, cancellationToken).ConfigureAwait(false)
+            : throw new PlatformNotSupportedException("Warm containers need Linux.");
+    }
+
+    private async Task<ContainerRunResult> RunFreshAsync(ContainerRunSpec spec, string workerId, CancellationToken cancellationToken)
+    {
         var limits = spec.Limits;
         var runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var name = "boid-" + runId;
@@ -94,6 +115,7 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
         OutputArea? area = null;
         string? containerId = null;
         var mayExist = false;
+        var running = false;
         var copyStarted = false;
         long runStart = 0, runEnd = 0;
         string stdout = "", stderr = "";
@@ -116,16 +138,21 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
 
             cancellationToken.ThrowIfCancellationRequested();
             mayExist = true;
-            var created = await _client.Containers.CreateContainerAsync(BuildParameters(spec, name, area.Path, uid, gid), cancellationToken).ConfigureAwait(false);
+            // Not cancellable: a create abandoned half-way can still complete in the engine after a removal by name has
+            // found nothing, leaving a container behind. It is short; the cancellation is honoured right after it.
+            var created = await _client.Containers.CreateContainerAsync(BuildParameters(spec, name, area.Path, uid, gid), CancellationToken.None).ConfigureAwait(false);
             containerId = created.ID;
+            cancellationToken.ThrowIfCancellationRequested();
             Log.ContainerCreated(_logger, containerId, spec.Image, name);
             timings = timings with { Create = clock.Lap() };
 
             runStart = _time.GetTimestamp();
+            running = true;
             await _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
             timings = timings with { Start = clock.Lap() };
 
             var waited = await WaitAsync(name, area, limits, cancellationToken).ConfigureAwait(false);
+            running = false;
             runEnd = _time.GetTimestamp();
             timings = timings with { Wait = clock.Lap() };
 
@@ -187,11 +214,6 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
         }
         finally
         {
-            if (mayExist)
-            {
-                await RemoveAsync(name, containerId).ConfigureAwait(false);
-            }
-
             if (copyStarted && verdict?.Outcome != ContainerOutcome.Succeeded)
             {
                 // Partial copies must not look like results: the directory was empty before the run.
@@ -199,9 +221,16 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
                 ClearDirectory(spec.OutputDirectory);
             }
 
-            if (area?.Cleanup() is { } problem)
+            var removal = (mayExist, area, label: containerId ?? name);
+            if (running)
             {
-                Log.StagingCleanupFailed(_logger, containerId ?? name, problem);
+                // Cancelled or failed while the process may still run: kill it before returning, as promised.
+                await RemoveFreshAsync(name, containerId, removal.mayExist, removal.area, removal.label).ConfigureAwait(false);
+            }
+            else
+            {
+                // The container has exited and its outputs are copied: removing it (~10–160 ms) is not the unit's business.
+                InBackground(() => RemoveFreshAsync(name, containerId, removal.mayExist, removal.area, removal.label));
             }
 
             timings = timings with { Remove = clock.Lap() };
@@ -288,12 +317,74 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task DrainAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var warm in TakeIdle(_ => true))
+        {
+            InBackground(() => RemoveWarmAsync(warm, "the runner is draining"));
+        }
+
+        while (!_removals.IsEmpty)
+        {
+            await Task.WhenAll(_removals.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes every warm container and waits for the removals in flight, then disposes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        Dispose();
+    }
+
+    /// <summary>
+    /// Like <see cref="DisposeAsync"/>, blocking for at most <see cref="DockerRunnerOptions.RequestTimeout"/>: the removals in
+    /// flight need the clients this disposes. Whatever is left is found by <see cref="RemoveLeftoversAsync"/> at the next start.
+    /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            DrainAsync().Wait(_options.RequestTimeout);
+        }
+        catch (AggregateException exception)
+        {
+            Log.DrainFailed(_logger, exception);
+        }
+
+        _reaperStop.Cancel();
         _client.Dispose();
         _waitClient.Dispose();
         _configuration.Dispose();
         _waitConfiguration.Dispose();
+        _reaperStop.Dispose();
+    }
+
+    /// <summary>Runs <paramref name="work"/> off the caller's path; <see cref="DrainAsync"/> waits for it.</summary>
+    private void InBackground(Func<Task> work)
+    {
+        var task = Task.Run(work);
+        _removals.TryAdd(task, 0);
+        _ = task.ContinueWith(done => _removals.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RemoveFreshAsync(string name, string? containerId, bool mayExist, OutputArea? area, string label)
+    {
+        if (mayExist)
+        {
+            await RemoveAsync(name, containerId).ConfigureAwait(false);
+        }
+
+        // After the removal: the staging area is bind-mounted into the container until then.
+        if (area?.Cleanup() is { } problem)
+        {
+            Log.StagingCleanupFailed(_logger, label, problem);
+        }
     }
 
     private CreateContainerParameters BuildParameters(ContainerRunSpec spec, string name, string outPath, int uid, int gid)
@@ -554,7 +645,22 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable
         }
 
         var limits = spec.Limits ?? throw new ArgumentException("Limits must not be null.", nameof(spec));
-        _ = spec.Sandbox ?? throw new ArgumentException("Sandbox must not be null.", nameof(spec));
+        var sandbox = spec.Sandbox ?? throw new ArgumentException("Sandbox must not be null.", nameof(spec));
+        if (spec.Mode == ContainerMode.Warm)
+        {
+            if (!spec.Labels.TryGetValue(JobLabel, out var jobId) || string.IsNullOrWhiteSpace(jobId))
+            {
+                throw new ArgumentException($"Labels must contain {JobLabel} in warm mode: a warm container serves the units of one job.", nameof(spec));
+            }
+
+            // With a writable root or as root (who owns /dev), a unit could leave files outside /out, /tmp and /dev/shm,
+            // which the runner empties between units, for the next unit to find.
+            if (sandbox.RunAsRoot || !sandbox.ReadOnlyRootFilesystem)
+            {
+                throw new ArgumentException("Warm mode needs the full sandbox: a read-only root filesystem and a non-root user.", nameof(spec));
+            }
+        }
+
         if (!(limits.Cpus > 0) || limits.MemoryBytes < 6L * 1024 * 1024 || limits.PidsLimit < 1
             || limits.Timeout <= TimeSpan.Zero || limits.Timeout > TimeSpan.FromDays(30)
             || limits.OutputCapBytes < 4096 || limits.TmpCapBytes < 4096 || limits.LogTailBytes < 0)

@@ -55,6 +55,10 @@ public sealed class DockerRunnerOptions
     /// <value>Default 65534 (nogroup).</value>
     public int SandboxGroupId { get; set; } = 65534;
 
+    /// <summary>How long a warm container (<see cref="ContainerMode.Warm"/>) may stay idle before it is removed.</summary>
+    /// <value>Default 5 s: long enough to bridge the gap between two leases of a busy job, short enough not to hold memory for a finished one.</value>
+    public TimeSpan WarmIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Returns the first problem with these options, or null.</summary>
     public string? Validate()
     {
@@ -76,6 +80,11 @@ public sealed class DockerRunnerOptions
         if (OutputPollInterval <= TimeSpan.Zero)
         {
             return "Boid:Containers:OutputPollInterval must be positive.";
+        }
+
+        if (WarmIdleTimeout <= TimeSpan.Zero)
+        {
+            return "Boid:Containers:WarmIdleTimeout must be positive.";
         }
 
         if (MaxOutputEntries < 1)

@@ -38,4 +38,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Could not clean up staging leftovers of worker {WorkerId}: {Problem}")]
     public static partial void LeftoverStagingFailed(ILogger logger, string workerId, string problem);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Warm container {ContainerId} started from {Image} for job {JobId}")]
+    public static partial void WarmStarted(ILogger logger, string containerId, string image, string jobId);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Warm container {ContainerId} of job {JobId} retired after {Units} unit(s): {Reason}")]
+    public static partial void WarmRetired(ILogger logger, string containerId, string jobId, int units, string reason);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Could not remove every container while disposing; RemoveLeftoversAsync will")]
+    public static partial void DrainFailed(ILogger logger, Exception exception);
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Boid.Containers;
 
-/// <summary>The few Linux system calls .NET does not expose: mount, umount2, chown, statx, statvfs.</summary>
+/// <summary>The few Linux system calls .NET does not expose: mount, umount2, chown, statx, statvfs, link.</summary>
 internal static partial class Native
 {
     private const string Libc = "libc";
@@ -56,6 +56,21 @@ internal static partial class Native
         }
     }
 
+    /// <summary>Hard-links <paramref name="existing"/> as <paramref name="link"/>; false when they are on different file systems (EXDEV).</summary>
+    public static bool TryHardLink(string existing, string link)
+    {
+        const int CrossDevice = 18;
+        if (Native.link(existing, link) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == CrossDevice
+            ? false
+            : throw new IOException($"link {existing} → {link} failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
     /// <summary>lstat: file type, link count and size of <paramref name="path"/> without following a symlink.</summary>
     public static unsafe EntryStatus LStat(string path)
     {
@@ -104,6 +119,9 @@ internal static partial class Native
 
     [LibraryImport(Libc)]
     private static partial uint geteuid();
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int link(string existing, string newPath);
 }
 
 /// <summary>What lstat tells about one directory entry.</summary>

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Boid.Worker;
 
 /// <summary>
-/// Pulls leases while it has free slots and runs each unit in a fresh sandboxed container:
-/// lease → stage inputs → run → collect outputs → report. Renews the leases of running units, and
-/// stops a unit whose lease is gone. On shutdown it stops its containers and releases their units.
+/// Pulls leases while it has free slots and runs each unit in a sandboxed container (fresh, or a warm one of its
+/// job when the job asks for it): lease → stage inputs → run → collect outputs → report. Renews the leases of
+/// running units, and stops a unit whose lease is gone. On shutdown it stops its containers, releases their units
+/// and removes every container it still has.
 /// </summary>
 public sealed class WorkerEngine(
     IDispatcherLink link,
@@ -77,6 +78,16 @@ public sealed class WorkerEngine(
             }
 
             await Task.WhenAll(_running.Values.Select(u => u.Task)).ConfigureAwait(false);
+            try
+            {
+                await runner.DrainAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Not fatal: whatever is left is removed as a leftover at the next start.
+                Log.LinkFailed(logger, exception, "remove containers at shutdown");
+            }
+
             await loops.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(renewals, heartbeats).ConfigureAwait(false);
             Log.Stopped(logger, workerId);
@@ -166,6 +177,12 @@ public sealed class WorkerEngine(
             if (unit.Reason == StopReason.LeaseLost)
             {
                 Log.LeaseLost(logger, lease.JobId, lease.UnitKey, lease.LeaseId);
+                if (lease.Resources.Container == ContainerReuse.Warm)
+                {
+                    // Most often the job was cancelled: its idle warm containers need not wait for the idle timeout.
+                    await runner.RetireJobAsync(lease.JobId, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 return; // Nobody wants this attempt any more; a report would be ignored.
             }
 
@@ -300,6 +317,8 @@ public sealed class WorkerEngine(
             LogTailBytes = Options.LogTailBytes,
         },
         Sandbox = new SandboxPolicy { AllowNetwork = lease.AllowNetwork },
+        // The reduce step runs once: a warm container would only wait for the idle timeout.
+        Mode = lease.Resources.Container == ContainerReuse.Warm && !lease.IsAmalgamation ? ContainerMode.Warm : ContainerMode.Fresh,
     };
 
     private static UnitReport Report(UnitAssignment lease, ContainerRunResult result) => new()

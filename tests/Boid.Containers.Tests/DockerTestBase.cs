@@ -15,6 +15,7 @@ public abstract class DockerTestBase : IAsyncLifetime
     private static readonly string RunSuffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
     private static readonly Lazy<Task> Preflight = new(CheckDockerAsync);
     private readonly List<string> _directories = [];
+    private readonly List<DockerContainerRunner> _runners = [];
 
     protected DockerTestBase()
     {
@@ -33,6 +34,12 @@ public abstract class DockerTestBase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Fresh containers are removed in the background and warm ones wait for more units: both are done when drained.
+        foreach (var runner in _runners)
+        {
+            await runner.DrainAsync();
+        }
+
         var left = await ListWorkerContainersAsync();
         foreach (var id in left)
         {
@@ -53,7 +60,12 @@ public abstract class DockerTestBase : IAsyncLifetime
         Assert.True(left.Count == 0, $"{left.Count} container(s) labelled boid.worker={WorkerId} were left behind: {string.Join(", ", left)}");
     }
 
-    protected DockerContainerRunner CreateSut() => new(Options);
+    protected DockerContainerRunner CreateSut()
+    {
+        var runner = new DockerContainerRunner(Options);
+        _runners.Add(runner);
+        return runner;
+    }
 
     protected async Task<IReadOnlyList<string>> ListWorkerContainersAsync()
     {

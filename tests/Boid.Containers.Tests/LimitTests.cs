@@ -66,6 +66,7 @@ public sealed class LimitTests : DockerTestBase, IDisposable
 
         Assert.Contains(result.Outcome, new[] { ContainerOutcome.TimedOut, ContainerOutcome.NonZeroExit, ContainerOutcome.Succeeded });
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"the fork bomb run took {watch.Elapsed}");
+        await _sut.DrainAsync();
         Assert.Empty(await ListWorkerContainersAsync());
     }
 

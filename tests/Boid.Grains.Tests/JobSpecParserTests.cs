@@ -57,6 +57,27 @@ public sealed class JobSpecParserTests
         Assert.Equal("{{unit}}", sut.Environment["SEED"]);
     }
 
+    [Theory]
+    [InlineData("", ContainerReuse.Fresh)]
+    [InlineData("resources: {container: fresh}\n", ContainerReuse.Fresh)]
+    [InlineData("resources: {container: warm}\n", ContainerReuse.Warm)]
+    public void Parse_ResourcesContainer_ReadsReuseFreshByDefault(string resources, ContainerReuse expected)
+    {
+        var sut = JobSpecParser.Parse("protocol: p\nimage: i\ncommand: [x]\nunits: 1\n" + resources);
+
+        Assert.Equal(expected, sut.Resources.Container);
+    }
+
+    [Fact]
+    public void CanonicalJson_FreshContainer_LeavesTheFieldOutSoOldHashesHold()
+    {
+        var fresh = JobSpecParser.Parse("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {container: fresh}\n");
+        var warm = fresh with { Resources = fresh.Resources with { Container = ContainerReuse.Warm } };
+
+        Assert.DoesNotContain("container", System.Text.Encoding.UTF8.GetString(Ledger.LedgerIds.CanonicalJson(fresh)), StringComparison.Ordinal);
+        Assert.Contains("\"container\":1", System.Text.Encoding.UTF8.GetString(Ledger.LedgerIds.CanonicalJson(warm)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_PlainCount_SubstitutesUnitIndex()
     {
@@ -83,6 +104,9 @@ public sealed class JobSpecParserTests
     [InlineData("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {timeout: 30d}\n", "resources.timeout: expected a duration")]
     [InlineData("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {timeout: 8000h}\n", "resources.timeout: 8000h is out of range")]
     [InlineData("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {gpus: 1}\n", "resources.gpus: unknown field")]
+    [InlineData("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {container: hot}\n", "resources.container: expected fresh or warm, got 'hot'")]
+    [InlineData("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {container: [warm]}\n", "resources.container: expected a text value")]
+    [InlineData("protocol: p\nimage: i\ncommand: [x]\nunits: 1\namalgamate: {command: [r], resources: {container: warm}}\n", "amalgamate.resources.container: warm is for the job's units")]
     [InlineData("protocol: p\nimage: i\ncommand: ['{{nope}}']\nunits: 1\n", "command[0]: {{nope}} is not a sweep parameter")]
     [InlineData("protocol: p\nimage: i\ncommand: [x]\nsweep: {a: {from: 5, to: 1}}\n", "sweep.a.to: 1 is less than from (5)")]
     [InlineData("protocol: p\nimage: i\ncommand: [x]\nsweep: {unit: [1]}\n", "sweep.unit: a parameter name")]

@@ -87,6 +87,42 @@ public sealed class ClusterBehaviourTests
         Assert.Equal(["NonZeroExit", "NonZeroExit", "TimedOut", "OutOfMemory"], outcomes);
         Assert.Equal(JobState.Done, healthyDone.State);
         Assert.Equal(4, healthyDone.Progress.Accepted);
+        Assert.Equal(0, await TestEnvironment.ContainersLabelledAfterRemovalAsync(cluster.WorkerId));
+    }
+
+    [Fact]
+    public async Task WarmJob_UnitsShareTheSlotsContainersEachCleanAndReportedAlone()
+    {
+        TestEnvironment.RequireImages("boid/busybox:1");
+        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("warm"), slots: 2);
+        await cluster.StartAsync();
+        await cluster.Client.AddProtocolAsync(Protocol);
+
+        // Every unit checks it starts clean, leaves litter, prints its container's host name; unit 3 fails.
+        var job = await cluster.Client.SubmitJobAsync("""
+            protocol: behaviour
+            image: boid/busybox:1
+            command: ["sh", "-c", "[ -z \"$(ls -A /out)$(ls -A /tmp)\" ] || exit 9; touch /tmp/litter; echo {{unit}} > /out/n.txt; hostname; [ {{unit}} != 3 ] || exit 7"]
+            units: 12
+            resources: {container: warm}
+            max_attempts: 1
+            max_failed_percent: 100
+            outputs: {required: [n.txt]}
+            """);
+        var done = await cluster.WaitAsync(job.Id, j => j.IsFinished, "finish its warm units");
+
+        var hosts = new HashSet<string>();
+        for (var unit = 0; unit < 12; unit++)
+        {
+            var view = await cluster.Client.GetUnitAsync(job.Id, unit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var attempt = Assert.Single(view.Attempts);
+            Assert.Equal(unit == 3 ? ("NonZeroExit", 7) : ("Succeeded", 0), (attempt.Outcome, attempt.ExitCode ?? -1));
+            hosts.Add(view.StdoutTail.Trim());
+        }
+
+        Assert.Equal((11, 1), (done.Progress.Accepted, done.Progress.Failed));
+        Assert.InRange(hosts.Count, 1, 2); // one container per slot at most, instead of one per unit
+        await cluster.StopAsync(); // the worker removes its warm containers when it stops
         Assert.Equal(0, TestEnvironment.ContainersLabelled(cluster.WorkerId));
     }
 

@@ -32,6 +32,20 @@ public static class TestEnvironment
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
+    /// <summary>Waits until no container is labelled with the worker: a finished container is removed off the unit's path.</summary>
+    public static async Task<int> ContainersLabelledAfterRemovalAsync(string workerId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var count = ContainersLabelled(workerId);
+        while (count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            count = ContainersLabelled(workerId);
+        }
+
+        return count;
+    }
+
     /// <summary>A fresh worker account name (Antelope rules: a-z, 1-5, at most 12 characters).</summary>
     public static string WorkerId(string prefix)
     {

@@ -69,6 +69,27 @@ public sealed record ResourceSpec
     [Id(2)] public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
     [Id(3)] public int Pids { get; init; } = 128;
     [Id(4)] public long TmpBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// Whether each unit gets a fresh container or runs in a warm container of its job that serves many units in turn.
+    /// It lives here because the warm container is keyed by these resources and travels with them to the worker.
+    /// Omitted from JSON when fresh, so that the job record (and its hash) of a spec that does not name it is what it was.
+    /// </summary>
+    [Id(5)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public ContainerReuse Container { get; init; }
+}
+
+/// <summary>How a job's units get their containers (job spec <c>resources.container</c>).</summary>
+[GenerateSerializer]
+public enum ContainerReuse
+{
+    /// <summary>A fresh container per unit: nothing is shared between units.</summary>
+    Fresh = 0,
+    /// <summary>
+    /// One running container of the job serves its units in turn on a worker, each unit a separate process with a
+    /// clean <c>/out</c>, <c>/tmp</c> and <c>/dev/shm</c>, its own time limit and report. See docs/job-spec.md.
+    /// </summary>
+    Warm = 1,
 }
 
 [GenerateSerializer, Immutable, Alias("boid.OutputSpec")]

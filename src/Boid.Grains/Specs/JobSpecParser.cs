@@ -241,8 +241,15 @@ public static partial class JobSpecParser
             return null;
         }
 
-        r.CheckFields(node, path, "cpus", "memory", "timeout", "pids", "tmp");
+        r.CheckFields(node, path, "cpus", "memory", "timeout", "pids", "tmp", "container");
         var defaults = new ResourceSpec();
+        var container = r.String(node, path, "container") switch
+        {
+            null or "fresh" => ContainerReuse.Fresh,
+            "warm" when path == "resources" => ContainerReuse.Warm,
+            "warm" => Refuse($"{path}.container", "warm is for the job's units; the amalgamation runs once, in a fresh container", ContainerReuse.Fresh),
+            var other => Refuse($"{path}.container", $"expected fresh or warm, got '{other}'", ContainerReuse.Fresh),
+        };
         return new ResourceSpec
         {
             Cpus = r.Number(node, path, "cpus", 0, 256) ?? defaults.Cpus,
@@ -250,7 +257,14 @@ public static partial class JobSpecParser
             Timeout = r.Duration(node, path, "timeout", MaxTimeout) ?? defaults.Timeout,
             Pids = (int?)r.Integer(node, path, "pids", 1, 100_000) ?? defaults.Pids,
             TmpBytes = r.Bytes(node, path, "tmp", 1L << 20, MaxOutputBytes) ?? defaults.TmpBytes,
+            Container = container,
         };
+
+        T Refuse<T>(string field, string problem, T fallback)
+        {
+            r.Problem(field, problem, SpecReader.Child(node, "container"));
+            return fallback;
+        }
     }
 
     private static OutputSpec? ReadOutputs(SpecReader r, YamlMappingNode root)

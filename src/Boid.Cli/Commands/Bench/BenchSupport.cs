@@ -72,6 +72,9 @@ internal sealed class BenchSilo : IAsyncDisposable
     public static string TrivialSpec(long units, string name, params string[] command) => string.Create(CultureInfo.InvariantCulture,
         $"protocol: {Protocol}\nname: {name}\nimage: {Image}\ncommand: [{string.Join(", ", command.Select(c => "\"" + c + "\""))}]\nunits: {units}\nmax_attempts: 1\n");
 
+    /// <summary><see cref="TrivialSpec"/> in warm-container mode: one container of the job serves its units in turn.</summary>
+    public static string WarmSpec(long units, string name, params string[] command) => TrivialSpec(units, name, command) + "resources: {container: warm}\n";
+
     public async Task<string> SubmitAsync(string specYaml, string prefix)
     {
         var id = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";

@@ -13,7 +13,8 @@ namespace Boid.Cli.Commands.Bench;
 /// <summary>
 /// Section 3: per-unit cost of a trivial container through the real worker engine (an embedded silo, as
 /// <c>boid up</c> runs it) against a plain <c>docker run --rm --network none</c> of the same image, in the
-/// same run, one at a time and at the worker's full concurrency.
+/// same run, one at a time and at the worker's full concurrency; fresh containers (the default) and warm ones
+/// (<c>resources.container: warm</c>, one container of the job serving its units in turn).
 /// </summary>
 internal sealed class ContainerBench(BenchOptions options, BenchReport report, Action<string> say)
 {
@@ -35,34 +36,40 @@ internal sealed class ContainerBench(BenchOptions options, BenchReport report, A
             var units = concurrency == 1 ? options.ContainerUnits : options.ContainerUnits * concurrency;
             say($"containers: docker run --rm --network none, {units} runs {mode}");
             var (docker, dockerWall) = await DockerRunsAsync(units, concurrency, cancellationToken);
-            say($"containers: boid worker, {units} units {mode}");
-            var (boid, boidWall) = await BoidRunsAsync(units, concurrency, cancellationToken);
-
-            var dockerP50 = Stats.Percentile(docker, 50);
-            var perUnit = boid.Select(u => u.ToReport).ToList();
-            var toRunning = boid.Select(u => u.ToRunning).ToList();
-            var p50 = Stats.Percentile(perUnit, 50);
-            var ratio = p50 / dockerP50;
-            var note = string.Create(CultureInfo.InvariantCulture,
-                $"docker run p50 {dockerP50:0} ms, p99 {Stats.Percentile(docker, 99):0} ms; wall per unit {boidWall / units:0} ms vs docker {dockerWall / units:0} ms");
-            report.Add(Section, $"lease→report p50, {mode}", Math.Round(p50), "ms", "", null,
-                string.Create(CultureInfo.InvariantCulture, $"p99 {Stats.Percentile(perUnit, 99):0} ms"));
-            report.Add(Section, $"docker run p50, {mode}", Math.Round(dockerP50), "ms", "", null,
-                string.Create(CultureInfo.InvariantCulture, $"p99 {Stats.Percentile(docker, 99):0} ms"));
-            report.Add(Section, $"ratio boid / docker run (p50), {mode}", Math.Round(ratio, 2), "×", "≤ 0.6", ratio <= 0.6, note);
-            report.Add(Section, $"ratio boid / docker run (p99), {mode}", Math.Round(Stats.Percentile(perUnit, 99) / Stats.Percentile(docker, 99), 2), "×", "≤ 0.6",
-                Stats.Percentile(perUnit, 99) / Stats.Percentile(docker, 99) <= 0.6);
-            report.Add(Section, $"lease→running p50, {mode}", Math.Round(Stats.Percentile(toRunning, 50)), "ms", "≤ 250 ms", Stats.Percentile(toRunning, 50) <= 250,
-                string.Create(CultureInfo.InvariantCulture, $"p99 {Stats.Percentile(toRunning, 99):0} ms"));
-            var phases = string.Join(", ", new (string Name, Func<UnitTiming, double> Of)[]
+            report.Add(Section, $"docker run p50, {mode}", Math.Round(Stats.Percentile(docker, 50)), "ms", "", null,
+                string.Create(CultureInfo.InvariantCulture, $"p99 {Stats.Percentile(docker, 99):0} ms; wall per run {dockerWall / units:0} ms"));
+            foreach (var warm in new[] { false, true })
             {
-                ("lease", u => u.Lease), ("started call", u => u.StartedCall), ("prepare", u => u.Phases.Prepare.TotalMilliseconds),
-                ("create", u => u.Phases.Create.TotalMilliseconds), ("start", u => u.Phases.Start.TotalMilliseconds), ("wait", u => u.Phases.Wait.TotalMilliseconds),
-                ("logs", u => u.Phases.Logs.TotalMilliseconds), ("collect", u => u.Phases.Collect.TotalMilliseconds), ("remove", u => u.Phases.Remove.TotalMilliseconds),
-                ("report", u => u.Report),
-            }.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {Stats.Percentile(boid.Select(p.Of).ToList(), 50):0.#}")));
-            report.Add(Section, $"phases p50 (ms), {mode}", null, "", "", null, phases);
+                var kind = warm ? "warm" : "fresh";
+                say($"containers: boid worker, {units} units {mode}, {kind} containers");
+                var (boid, boidWall) = await BoidRunsAsync(units, concurrency, warm, cancellationToken);
+                AddRows(boid, boidWall, docker, units, $"{kind}, {mode}");
+            }
         }
+    }
+
+    /// <summary>The rows of one boid run against the docker runs of the same concurrency.</summary>
+    private void AddRows(List<UnitTiming> boid, double boidWall, List<double> docker, int units, string label)
+    {
+        var perUnit = boid.Select(u => u.ToReport).ToList();
+        var toRunning = boid.Select(u => u.ToRunning).ToList();
+        var ratio50 = Stats.Percentile(perUnit, 50) / Stats.Percentile(docker, 50);
+        var ratio99 = Stats.Percentile(perUnit, 99) / Stats.Percentile(docker, 99);
+        report.Add(Section, $"lease→report p50, {label}", Math.Round(Stats.Percentile(perUnit, 50)), "ms", "", null,
+            string.Create(CultureInfo.InvariantCulture, $"p99 {Stats.Percentile(perUnit, 99):0} ms; wall per unit {boidWall / units:0} ms"));
+        report.Add(Section, $"ratio boid / docker run (p50), {label}", Math.Round(ratio50, 2), "×", "≤ 0.6", ratio50 <= 0.6);
+        report.Add(Section, $"ratio boid / docker run (p99), {label}", Math.Round(ratio99, 2), "×", "≤ 0.6", ratio99 <= 0.6);
+        report.Add(Section, $"lease→running p50, {label}", Math.Round(Stats.Percentile(toRunning, 50)), "ms", "≤ 250 ms", Stats.Percentile(toRunning, 50) <= 250,
+            string.Create(CultureInfo.InvariantCulture, $"p99 {Stats.Percentile(toRunning, 99):0} ms"));
+        var phases = string.Join(", ", new (string Name, Func<UnitTiming, double> Of)[]
+        {
+            ("lease", u => u.Lease), ("started call", u => u.StartedCall), ("prepare", u => u.Phases.Prepare.TotalMilliseconds),
+            ("create", u => u.Phases.Create.TotalMilliseconds), ("start", u => u.Phases.Start.TotalMilliseconds), ("wait", u => u.Phases.Wait.TotalMilliseconds),
+            ("logs", u => u.Phases.Logs.TotalMilliseconds), ("collect", u => u.Phases.Collect.TotalMilliseconds), ("remove", u => u.Phases.Remove.TotalMilliseconds),
+            ("report", u => u.Report),
+        }.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {Stats.Percentile(boid.Select(p.Of).ToList(), 50):0.#}")));
+        report.Add(Section, $"phases p50 (ms), {label}", null, "", "", null,
+            phases + (label.StartsWith("warm", StringComparison.Ordinal) ? "; warm: prepare = take or start the container, create/start = exec, remove = cleaning" : ""));
     }
 
     /// <summary>Plain <c>docker run --rm --network none IMAGE true</c>, <paramref name="concurrency"/> at a time. Returns each run's ms and the wall ms.</summary>
@@ -90,7 +97,7 @@ internal sealed class ContainerBench(BenchOptions options, BenchReport report, A
     }
 
     /// <summary>A job of trivial units through an embedded silo whose worker has <paramref name="slots"/> slots; per-unit timings from decorators.</summary>
-    private async Task<(List<UnitTiming> Units, double WallMs)> BoidRunsAsync(int units, int slots, CancellationToken cancellationToken)
+    private async Task<(List<UnitTiming> Units, double WallMs)> BoidRunsAsync(int units, int slots, bool warmContainers, CancellationToken cancellationToken)
     {
         var clock = new UnitClock();
         var settings = new Dictionary<string, string?>
@@ -99,15 +106,17 @@ internal sealed class ContainerBench(BenchOptions options, BenchReport report, A
             ["Boid:Worker:Id"] = "benchcontain",
             ["Boid:Worker:MaxPollInterval"] = "00:00:00.050",
         };
-        var data = options.ScratchDirectory("containers-" + slots.ToString(CultureInfo.InvariantCulture));
+        var data = options.ScratchDirectory("containers-" + slots.ToString(CultureInfo.InvariantCulture) + (warmContainers ? "-warm" : ""));
+        Func<long, string, string[], string> spec = warmContainers ? BenchSilo.WarmSpec : BenchSilo.TrivialSpec;
         await using var silo = await BenchSilo.StartAsync(SiloRoles.Embedded, data, settings, builder => Decorate(builder, clock), cancellationToken);
 
-        var warm = await silo.SubmitAsync(BenchSilo.TrivialSpec(slots, "bench-container-warmup", "true"), "cwarm");
-        await silo.WaitAsync(warm, TimeSpan.FromMinutes(2), cancellationToken);
+        // Warms up the process (JIT, connections); its warm containers belong to another job, so the measured job starts cold.
+        var warmup = await silo.SubmitAsync(spec(slots, "bench-container-warmup", ["true"]), "cwarm");
+        await silo.WaitAsync(warmup, TimeSpan.FromMinutes(2), cancellationToken);
         clock.Clear();
 
         var start = Stopwatch.GetTimestamp();
-        var id = await silo.SubmitAsync(BenchSilo.TrivialSpec(units, "bench-container", "true"), "cont");
+        var id = await silo.SubmitAsync(spec(units, "bench-container", ["true"]), "cont");
         var job = await silo.WaitAsync(id, TimeSpan.FromMinutes(10), cancellationToken);
         var wall = Stats.Ms(start, Stopwatch.GetTimestamp());
         if (job.State != JobState.Done)
@@ -203,6 +212,10 @@ internal sealed class ContainerBench(BenchOptions options, BenchReport report, A
         public Task<int> RemoveLeftoversAsync(string workerId, CancellationToken cancellationToken = default) => inner.RemoveLeftoversAsync(workerId, cancellationToken);
 
         public Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default) => inner.ImageExistsAsync(image, cancellationToken);
+
+        public Task RetireJobAsync(string jobId, CancellationToken cancellationToken = default) => inner.RetireJobAsync(jobId, cancellationToken);
+
+        public Task DrainAsync(CancellationToken cancellationToken = default) => inner.DrainAsync(cancellationToken);
     }
 
     private sealed class TimingLink(IDispatcherLink inner, UnitClock clock) : IDispatcherLink
