@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Boid.Containers;
 using Boid.Grains.Model;
+using Boid.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -174,6 +175,7 @@ public sealed class WorkerEngine(
             }
 
             var result = await runner.RunAsync(ContainerSpec(lease, inputDirectory, outputDirectory), unit.Token).ConfigureAwait(false);
+            BoidMetrics.ContainerRunTime.Record(result.RunTimeMicroseconds / 1e6, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()));
             if (unit.Reason == StopReason.LeaseLost)
             {
                 Log.LeaseLost(logger, lease.JobId, lease.UnitKey, lease.LeaseId);

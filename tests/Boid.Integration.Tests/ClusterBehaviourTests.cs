@@ -41,6 +41,48 @@ public sealed class ClusterBehaviourTests
     }
 
     [Fact]
+    public async Task Metrics_DuringAndAfterAJob_PrometheusShowsBoidInstruments()
+    {
+        TestEnvironment.RequireImages("boid/busybox:1");
+        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("metrics"), slots: 2);
+        await cluster.StartAsync();
+        await cluster.Client.AddProtocolAsync(Protocol);
+        using var http = new HttpClient { BaseAddress = new Uri(cluster.ApiUrl) };
+        var job = await cluster.Client.SubmitJobAsync("""
+            protocol: behaviour
+            image: boid/busybox:1
+            command: ["sh", "-c", "sleep 1"]
+            units: 10
+            """);
+
+        // While it runs: units are waiting, as of the job's last checkpoint.
+        await cluster.WaitAsync(job.Id, j => j.Progress.Accepted >= 1, "accept a first unit");
+        var during = await http.GetStringAsync("/metrics");
+        Assert.True(Sample(during, "boid_dispatch_queue_depth", job.Id) > 0, "queue depth of the running job:\n" + during);
+
+        await cluster.WaitAsync(job.Id, j => j.IsFinished, "finish");
+        var after = await http.GetStringAsync("/metrics");
+        Assert.True(Sample(after, "boid_units_leased_total") >= 10, after);
+        Assert.True(Sample(after, "boid_units_completed_total") >= 10, after);
+        Assert.True(Sample(after, "boid_lease_latency_seconds_count") >= 10, after);
+        Assert.True(Sample(after, "boid_container_run_time_seconds_count") >= 10, after);
+        Assert.True(Sample(after, "boid_container_run_time_seconds_sum") >= 10 * 0.9, after); // each unit slept 1 s
+        Assert.Null(Sample(after, "boid_dispatch_queue_depth", job.Id)); // a finished job is no longer reported
+    }
+
+    /// <summary>The value of a Prometheus sample (summed over its series), or null when absent; <paramref name="label"/> filters series.</summary>
+    private static double? Sample(string scrape, string name, string? label = null)
+    {
+        var values = scrape.Split('\n')
+            .Where(line => line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+            .Where(line => label is null || line.Contains('"' + label + '"', StringComparison.Ordinal))
+            .Select(line => line[(line.Contains('}', StringComparison.Ordinal) ? line.LastIndexOf('}') + 1 : name.Length)..].Trim().Split(' ')[0]) // value, then an optional timestamp
+            .Select(value => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        return values.Count == 0 ? null : values.Sum();
+    }
+
+    [Fact]
     public async Task HostileUnits_FailWithReasonsAndTheWorkerKeepsServing()
     {
         TestEnvironment.RequireImages("boid/busybox:1");
