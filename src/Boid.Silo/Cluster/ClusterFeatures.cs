@@ -48,8 +48,13 @@ public static class ClusterFeatures
             });
         }
 
-        // Tracing across grain calls (activities flow with the messages).
-        silo.AddActivityPropagation();
+        if (OtlpEndpoint(configuration) is { Length: > 0 })
+        {
+            // Tracing across grain calls (activities flow with the messages). Only when traces are exported: the
+            // two call filters cost every grain call, thousands per second on a busy dispatcher.
+            silo.AddActivityPropagation();
+        }
+
         if (roles.HasFlag(SiloRoles.Dispatcher))
         {
             silo.AddDashboard();
@@ -82,7 +87,7 @@ public static class ClusterFeatures
             builder.WebHost.UseUrls(configuration["Boid:Telemetry:MetricsUrl"] ?? "http://127.0.0.1:0");
         }
 
-        var otlp = configuration["Boid:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var otlp = OtlpEndpoint(configuration);
         var prometheus = PrometheusEnabled(configuration, roles);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("boid", serviceInstanceId: $"{roles.ToString().ToLowerInvariant()}-{Environment.MachineName}-{Environment.ProcessId}"))
@@ -132,6 +137,9 @@ public static class ClusterFeatures
 
         return app;
     }
+
+    private static string? OtlpEndpoint(IConfiguration configuration) =>
+        configuration["Boid:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
 
     private static bool PrometheusEnabled(IConfiguration configuration, SiloRoles roles) =>
         configuration.GetValue("Boid:Telemetry:Prometheus", true)

@@ -140,12 +140,17 @@ public sealed class LocalBlobStore : IBlobStore
     {
         var normalized = StorePath.Normalize(path, allowRoot: true);
         var target = GetFullPath(normalized);
-        if (File.Exists(target))
+
+        // One stat for the common answers (a file, or nothing), not File.Exists then Directory.Exists: the
+        // dispatcher asks this for every unit it accepts.
+        var file = new FileInfo(target);
+        if (file.Exists)
         {
-            return Task.FromResult<BlobInfo?>(Describe(normalized, new FileInfo(target)));
+            return Task.FromResult<BlobInfo?>(Describe(normalized, file));
         }
 
-        return Task.FromResult(Directory.Exists(target) ? Describe(normalized, new DirectoryInfo(target)) : null);
+        var attributes = file.Attributes;
+        return Task.FromResult((int)attributes != -1 && attributes.HasFlag(FileAttributes.Directory) ? Describe(normalized, new DirectoryInfo(target)) : null);
     }
 
     public async IAsyncEnumerable<BlobInfo> ListAsync(string directory, [EnumeratorCancellation] CancellationToken cancellationToken = default)
