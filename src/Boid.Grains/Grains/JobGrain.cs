@@ -65,6 +65,7 @@ public sealed class JobGrain(
     /// <summary>Workers a unit wanting copies refused (they ran one already). Memory only: after a restart a unit just refuses again.</summary>
     private readonly Dictionary<string, HashSet<string>> _refusedBy = new(StringComparer.Ordinal);
     private bool _dirty;
+    private ulong? _ledgerJobId;
     private HashSet<string> _outAtLastSweep = [];
     private ProtocolSpec? _protocol;
     private IGrainTimer? _creditTimer;
@@ -377,7 +378,7 @@ public sealed class JobGrain(
                 Contributor = result.Worker,
                 Role = ContributorRole.Worker,
                 Amount = (ulong)result.RunTimeMicroseconds,
-                JobId = LedgerIds.JobId(JobId),
+                JobId = _ledgerJobId ??= LedgerIds.JobId(JobId), // a hash: once per activation, not per unit
                 JobKey = JobId,
             });
         }
