@@ -30,12 +30,12 @@ teardown() {
     # Whatever a "host" still runs (the script's own processes are killed before this).
     ip netns pids boid-$n 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del boid-$n 2>/dev/null || true
+    # A deleted namespace can outlive its name for a while (the kernel frees it when its last socket is
+    # gone), and with it the veth pair: deleting our end removes both.
+    ip link del veth-$n 2>/dev/null || true
   done
   ip link del br-boid 2>/dev/null || true
   while iptables -D FORWARD -i br-boid -o br-boid -j ACCEPT 2>/dev/null; do :; done
-  # The kernel destroys a deleted namespace's veth pairs asynchronously; a run started right after another
-  # would meet "File exists" on veth-d1.
-  for _ in $(seq 1 50); do ip -o link show | grep -q ' veth-[dw][12]@' || break; sleep 0.1; done
 }
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
