@@ -11,7 +11,7 @@ namespace Boid.Cluster.Tests;
 /// </summary>
 public sealed class MultiProcessClusterTests(ITestOutputHelper output)
 {
-    private static readonly string RepositoryRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BoidProcess.BoidDll)!, "../../../../.."));
+    internal static readonly string RepositoryRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BoidProcess.BoidDll)!, "../../../../.."));
 
     /// <summary>Grain types of Boid itself and of the dashboard: none of them may live on a worker silo.</summary>
     private static readonly string[] DispatcherOnlyNamespaces = ["Boid.", "Orleans.Dashboard"];
@@ -151,7 +151,7 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         Assert.True(misplaced.Count == 0, "grains on worker silos: " + string.Join(", ", misplaced.Select(m => $"{m.Grain} on :{m.SiloPort}")));
     }
 
-    private static void AssertDone(Job job, int units, TestCluster cluster)
+    internal static void AssertDone(Job job, int units, TestCluster cluster)
     {
         Assert.True(job.State == JobState.Done, $"job {job.Id} is {job.State} ({job.Reason}):\n{cluster.Logs()}");
         Assert.Equal(units, job.Progress.Total);
@@ -211,20 +211,20 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         return await reader.ReadToEndAsync();
     }
 
-    private static string PiSpec(int units, int samples) =>
+    internal static string PiSpec(int units, int samples) =>
         File.ReadAllText(Example("job.yaml"))
             .Replace("units: 200", $"units: {units}", StringComparison.Ordinal)
             .Replace("\"200000\"", $"\"{samples}\"", StringComparison.Ordinal);
 
-    private static string Example(string file) => Path.Combine(RepositoryRoot, "examples", "montecarlo-pi", file);
+    internal static string Example(string file) => Path.Combine(RepositoryRoot, "examples", "montecarlo-pi", file);
 
-    private static string Account(string prefix)
+    internal static string Account(string prefix)
     {
         const string Alphabet = "abcdefghijklmnopqrstuvwxyz12345";
         return prefix + new string(Enumerable.Range(0, 12 - prefix.Length).Select(_ => Alphabet[Random.Shared.Next(Alphabet.Length)]).ToArray());
     }
 
-    private static void RequireImage(string image)
+    internal static void RequireImage(string image)
     {
         using var docker = Process.Start(new ProcessStartInfo("docker", $"image inspect --format ok {image}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
         docker.WaitForExit();

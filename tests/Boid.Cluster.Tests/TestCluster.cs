@@ -46,28 +46,46 @@ public sealed class TestCluster : IAsyncDisposable
         ["Boid__Postgres__ConnectionString"] = Database.ConnectionString,
     };
 
+    /// <summary>
+    /// TLS arguments (<c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-ca</c>) every silo gets unless it is started
+    /// with its own; with them a dispatcher's API is <c>https://</c>.
+    /// </summary>
+    public IReadOnlyList<string> Tls { get; set; } = [];
+
     public BoidProcess StartDispatcher(string name, int leaseTtlSeconds = 30)
     {
         var (silo, gateway, api) = (FreePort(), FreePort(), FreePort());
-        var url = $"http://127.0.0.1:{api}";
+        var url = $"{(Tls.Count > 0 ? "https" : "http")}://127.0.0.1:{api}";
         _endpoints[name] = (silo, url);
-        return Track(BoidProcess.Start(name, Environment, "dispatcher", "--data", DataDirectory, "--advertise", "127.0.0.1",
+        return Track(BoidProcess.Start(name, Environment, ["dispatcher", "--data", DataDirectory, "--advertise", "127.0.0.1",
             "--silo-port", Port(silo), "--gateway-port", Port(gateway), "--api", url,
-            "--lease-ttl", leaseTtlSeconds.ToString(CultureInfo.InvariantCulture)));
+            "--lease-ttl", leaseTtlSeconds.ToString(CultureInfo.InvariantCulture), .. Tls]));
     }
 
-    public BoidProcess StartWorker(string name, string workerId, int slots = 2)
+    /// <summary>
+    /// A worker silo; <paramref name="tls"/> replaces <see cref="Tls"/> for this silo (empty: plain TCP) and
+    /// <paramref name="environment"/> adds configuration keys for it alone.
+    /// </summary>
+    public BoidProcess StartWorker(string name, string workerId, int slots = 2, IReadOnlyList<string>? tls = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (silo, gateway) = (FreePort(), FreePort());
         _endpoints[name] = (silo, null);
-        return Track(BoidProcess.Start(name, Environment, "worker", "--data", DataDirectory, "--advertise", "127.0.0.1",
+        var variables = Environment;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[key] = value;
+        }
+
+        return Track(BoidProcess.Start(name, variables, ["worker", "--data", DataDirectory, "--advertise", "127.0.0.1",
             "--silo-port", Port(silo), "--gateway-port", Port(gateway), "--worker-id", workerId,
-            "--slots", slots.ToString(CultureInfo.InvariantCulture)));
+            "--slots", slots.ToString(CultureInfo.InvariantCulture), .. tls ?? Tls]));
     }
 
     public string DataDirectory => Path.Combine(Work.FullName, "data");
 
-    public BoidClient Api(string dispatcher) => new(new Uri(_endpoints[dispatcher].Api! + "/"));
+    public BoidClient Api(string dispatcher) => new(ApiUrl(dispatcher));
+
+    public Uri ApiUrl(string dispatcher) => new(_endpoints[dispatcher].Api! + "/");
 
     public int SiloPort(string name) => _endpoints[name].SiloPort;
 
