@@ -157,5 +157,10 @@ echo "$view" | grep -q '"state":"Done"' || fail "job $job ended $(echo "$view" |
 result=$(api $survivor "$(url $survivor "/api/v1/jobs/$job/result/result.json")")
 echo "$result"
 echo "$result" | grep -Eq "\"units\": *$units[,}]" || fail "result.json does not pool $units units"
+# The researcher's CLI reads the job too; over HTTPS it trusts the private CA through SSL_CERT_FILE (.NET on
+# Linux takes its root store from OpenSSL's locations, which that variable overrides).
+cli_env=(BOID_API="$(url $survivor)")
+[ "$tls" = 1 ] && cli_env+=(SSL_CERT_FILE="$work/pki/ca.crt")
+on $survivor env "${cli_env[@]}" $boid status "$job" --json | grep -q '"state": *"Done"' || fail "boid status did not show job $job Done"
 printf 'failover (%s): declared dead %.1f s; job grain answered on the survivor %.1f s; units accepted again %.1f s; job done %.1f s after the kill\n' \
   "$scheme" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(echo "$t3 - $t0" | bc)" "$(echo "$t4 - $t0" | bc)"
