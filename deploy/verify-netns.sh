@@ -108,7 +108,7 @@ members "select address || ':' || port || ' status ' || status from orleans_memb
 # form content type is answered 415, hence the explicit Content-Type.
 api() { on $1 curl -sSf "${curl_tls[@]}" -H "Authorization: Bearer $token" "${@:2}"; }
 post() { api "$1" -X POST -H 'Content-Type: application/yaml' --data-binary @"$2" "$3"; }
-url() { echo "$scheme://${ip[$1]}:5080$2"; }
+url() { echo "$scheme://${ip[$1]}:5080${2:-}"; }
 healthy() { api d1 "$(url d1 /healthz)" >/dev/null 2>&1 && api d2 "$(url d2 /healthz)" >/dev/null 2>&1; }
 within 120 "both dispatcher APIs to answer /healthz" healthy
 post d1 "$root/examples/montecarlo-pi/protocol.yaml" "$(url d1 /api/v1/protocols)" >/dev/null
