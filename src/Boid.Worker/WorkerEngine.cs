@@ -24,13 +24,22 @@ public sealed class WorkerEngine(
 {
     private readonly ConcurrentDictionary<string, RunningUnit> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
+
+    /// <summary>
+    /// Units whose container is done and whose outputs and report are still on their way: their slot is free again, so the
+    /// next unit is leased and runs while they report. At most <see cref="WorkerOptions.Slots"/> of them at a time.
+    /// </summary>
+    private int _reporting;
     private long _unitsDone;
     private long _unitsFailed;
 
     private WorkerOptions Options => options.Value;
 
     /// <summary>Units this engine has finished with an accepted or a failed report since it started.</summary>
-    public (long Done, long Failed, int Running) Counters => (Interlocked.Read(ref _unitsDone), Interlocked.Read(ref _unitsFailed), _running.Count);
+    public (long Done, long Failed, int Running) Counters => (Interlocked.Read(ref _unitsDone), Interlocked.Read(ref _unitsFailed), Busy);
+
+    /// <summary>Slots taken: units leased and not yet past their container (a unit that only reports holds none).</summary>
+    private int Busy => Math.Max(_running.Count - Volatile.Read(ref _reporting), 0);
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -100,7 +109,7 @@ public sealed class WorkerEngine(
         var idleDelay = TimeSpan.FromMilliseconds(50);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var free = Options.Slots - _running.Count;
+            var free = Options.Slots - Busy;
             if (free <= 0)
             {
                 await WaitAsync(_slotFreed, Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
@@ -142,6 +151,7 @@ public sealed class WorkerEngine(
         var lease = unit.Lease;
         var scratch = Path.Combine(workRoot, lease.LeaseId);
         var outputDirectory = Path.Combine(scratch, "out");
+        var reporting = false;
         try
         {
             Directory.CreateDirectory(outputDirectory);
@@ -188,6 +198,10 @@ public sealed class WorkerEngine(
                 return; // Nobody wants this attempt any more; a report would be ignored.
             }
 
+            // The container is done (a warm one is clean and back in the pool, a fresh one is being removed off the path);
+            // what is left is the upload and the report. Free the slot for them, so that the next unit is leased and starts
+            // meanwhile; the lease of this one is still renewed until its report is answered.
+            reporting = BeginReporting();
             if (result.Outcome == ContainerOutcome.Succeeded)
             {
                 await RetryAsync(ct => link.UploadOutputsAsync(lease, outputDirectory, ct), "upload outputs", unit.ShutdownToken).ConfigureAwait(false);
@@ -219,10 +233,29 @@ public sealed class WorkerEngine(
         finally
         {
             TryDelete(scratch);
+            if (reporting)
+            {
+                // Before the removal: in between, the unit counts as busy (one lease less, never one too many).
+                Interlocked.Decrement(ref _reporting);
+            }
+
             _running.TryRemove(lease.LeaseId, out _);
             unit.Dispose();
             _slotFreed.Release();
         }
+    }
+
+    /// <summary>Frees the slot of a unit that only has to report, unless <see cref="WorkerOptions.Slots"/> units already do.</summary>
+    private bool BeginReporting()
+    {
+        if (Interlocked.Increment(ref _reporting) > Options.Slots)
+        {
+            Interlocked.Decrement(ref _reporting);
+            return false;
+        }
+
+        _slotFreed.Release();
+        return true;
     }
 
     private async Task SendReportAsync(RunningUnit unit, UnitReport report)
@@ -285,7 +318,7 @@ public sealed class WorkerEngine(
         {
             try
             {
-                await link.HeartbeatAsync(Options.Id, _running.Count, cancellationToken).ConfigureAwait(false);
+                await link.HeartbeatAsync(Options.Id, Busy, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
