@@ -16,7 +16,12 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
 {
     private const string Footprint = "4 worker";
     private const string EndToEnd = "5 end to end";
-    private const string WorkerId = "benchworker";
+
+    /// <summary>
+    /// Unique per run: a worker removes its id's leftover containers and staging folders when it starts, so two benches on
+    /// one machine (or a bench beside the smoke test) with one fixed id removed each other's running containers' mounts.
+    /// </summary>
+    private static readonly string WorkerId = "benchworker-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
