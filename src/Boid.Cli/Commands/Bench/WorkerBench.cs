@@ -20,8 +20,9 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
     /// <summary>
     /// Unique per run: a worker removes its id's leftover containers and staging folders when it starts, so two benches on
     /// one machine (or a bench beside the smoke test) with one fixed id removed each other's running containers' mounts.
+    /// It is an account name (12 characters of a–z, 1–5): "bench" and 7 random ones.
     /// </summary>
-    private static readonly string WorkerId = "benchworker-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+    private static readonly string WorkerId = "bench" + System.Security.Cryptography.RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz12345", 7);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
