@@ -82,6 +82,9 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
             // The same in warm-container mode (one container of the job serves its units, a Docker exec each) and as a Slurm
             // job array, side by side: the machine is shared, so the two alternate, three rounds each when Slurm answers, and
             // each figure is the median of its rounds (every round in the note), with the load average around them.
+            // The fresh job's containers are removed off the unit's path, after its report: let that finish first, or the
+            // first warm round pays for it in Engine time.
+            await NoContainersLeftAsync(cancellationToken);
             var loadBefore = LoadAverage();
             var rounds = options.Slurm && await Run.SucceedsAsync("sinfo", "-h") ? 3 : 1;
             var warmRates = new List<double>();
@@ -118,6 +121,22 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
         finally
         {
             await StopAsync(worker);
+        }
+    }
+
+    /// <summary>Waits (at most 60 s) until Docker lists no container of this worker.</summary>
+    private static async Task NoContainersLeftAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (Stats.Seconds(start) < 60)
+        {
+            var (exitCode, listed) = await Run.ProgramAsync("docker", ["ps", "-aq", "--filter", $"label=boid.worker={WorkerId}"], TimeSpan.FromSeconds(30), cancellationToken);
+            if (exitCode != 0 || listed.Trim().Length == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(250, cancellationToken);
         }
     }
 
