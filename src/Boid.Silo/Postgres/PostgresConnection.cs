@@ -8,6 +8,9 @@ public static class PostgresConnection
     /// <summary>The ADO.NET invariant name Orleans' providers use to find Npgsql.</summary>
     public const string Invariant = "Npgsql";
 
+    /// <summary>Connections one process may open unless the connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 20;
+
     /// <summary>
     /// Validates the string and pins the session time zone to UTC (membership and reminder times are
     /// <c>timestamptz</c>, compared with values Orleans sends). Throws <see cref="ArgumentException"/>
@@ -33,6 +36,13 @@ public static class PostgresConnection
 
         builder.Timezone = "UTC";
         builder.ApplicationName ??= "boid";
+        if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("maxpoolsize", StringComparison.OrdinalIgnoreCase))
+        {
+            // Npgsql's default pool of 100 per process lets four silos exhaust PostgreSQL's default 100 connections
+            // (seen in the network-namespace cluster: error 53300). An explicit setting in the string wins.
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         return builder.ConnectionString;
     }
 
