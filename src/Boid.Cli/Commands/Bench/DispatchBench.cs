@@ -99,15 +99,17 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
         report.Add(Section2, "dispatcher RSS, job pending", Rss.MiB(rssPending), "MiB", "≤ 2,048 MiB", rssPending <= 2048L << 20,
             string.Create(CultureInfo.InvariantCulture, $"{Rss.MiB(rssBefore)} MiB before the submit (this process is the dispatcher)"));
 
-        // Throughput with the big backlog pending, then with a small one: same workers, same unit cap.
+        // Throughput with the big backlog pending, then with a small one: same workers, same unit cap, no warm-up
+        // beyond the steady-state wait (the silo is warm), so that the small job still has about 10,000 units
+        // pending when its window opens and at least half of them when it closes.
         var workers = options.BacklogWorkers;
         var cap = Math.Max(100, options.SmallBacklog / 2);
-        var withBig = await DriveAsync(silo.App.Services, workers, options.Duration, cap, profiler, cancellationToken);
+        var withBig = await DriveAsync(silo.App.Services, workers, options.Duration, cap, profiler, cancellationToken, warmup: TimeSpan.Zero);
         report.Profiles.Add(profiler.Result($"{workers} workers, {units:N0} pending", withBig.ProfiledAccepted));
         await client.CancelJobAsync(big.Id, cancellationToken);
 
         var small = await client.SubmitJobAsync(BenchSilo.TrivialSpec(options.SmallBacklog, "bench-backlog-small", "true"), cancellationToken);
-        var withSmall = await DriveAsync(silo.App.Services, workers, options.Duration, cap, profiler: null, cancellationToken);
+        var withSmall = await DriveAsync(silo.App.Services, workers, options.Duration, cap, profiler: null, cancellationToken, warmup: TimeSpan.Zero);
         await client.CancelJobAsync(small.Id, cancellationToken);
         var ratio = withBig.AcceptedPerSecond / withSmall.AcceptedPerSecond;
         say($"backlog: {withBig.AcceptedPerSecond:0}/s with {units:N0} pending, {withSmall.AcceptedPerSecond:0}/s with {options.SmallBacklog:N0} pending");
@@ -138,7 +140,7 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
     /// until <paramref name="maxUnits"/> units were accepted in the window; then lets every worker finish its unit.
     /// </summary>
     private async Task<DispatchRun> DriveAsync(IServiceProvider services, int workers, TimeSpan duration, long maxUnits, DispatchProfiler? profiler,
-        CancellationToken cancellationToken, bool untilIdle = false)
+        CancellationToken cancellationToken, bool untilIdle = false, TimeSpan? warmup = null)
     {
         // The worker silo's own link (grain calls, outputs into the shared result store), as WorkerEngine uses it.
         var link = new OrleansDispatcherLink(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<IResultStore>());
@@ -253,7 +255,7 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
 
         // Steady state first: the warm-up, then until every worker has had a unit accepted (at most 60 s more), so
         // that the first wave of simultaneous lease calls (queued on the job grain ahead of every report) is not measured.
-        await Task.Delay(options.Warmup, cancellationToken);
+        await Task.Delay(warmup ?? options.Warmup, cancellationToken);
         var steady = Stopwatch.GetTimestamp();
         while (Interlocked.Read(ref counters[2]) < workers && Stats.Seconds(steady) < 60)
         {
