@@ -25,10 +25,22 @@ conn="Host=10.77.0.1;Username=boid;Password=boid;Database=$db"
 token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 pids=()
 
+# The processes in a "host's" network namespace, never one of the real host's: should the name be bound to the
+# root namespace (a half-done `ip netns add`), `ip netns pids` would list every process here, dockerd and
+# PostgreSQL included.
+host_pids() {
+  local root_ns
+  root_ns=$(readlink /proc/self/ns/net)
+  for p in $(ip netns pids "boid-$1" 2>/dev/null); do
+    [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" != "$root_ns" ] && echo "$p"
+  done
+  return 0
+}
+
 teardown() {
   for n in d1 d2 w1 w2; do
     # Whatever a "host" still runs (the script's own processes are killed before this).
-    ip netns pids boid-$n 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    host_pids $n | xargs -r kill -9 2>/dev/null || true
     ip netns del boid-$n 2>/dev/null || true
     # A deleted namespace can outlive its name for a while (the kernel frees it when its last socket is
     # gone), and with it the veth pair: deleting our end removes both.
@@ -132,7 +144,7 @@ mid_job() {
 }
 within 300 "8 accepted units before the kill" mid_job
 [ "$before" -lt "$units" ] || fail "the job finished before the kill"
-ip netns pids boid-$victim | xargs -r kill -9
+host_pids $victim | xargs -r kill -9
 t0=$(date +%s.%N)
 echo "killed every process on dispatcher host ${ip[$victim]} (holds job/$job) at $before/$units accepted"
 
