@@ -143,15 +143,7 @@ public sealed partial class DockerContainerRunner
             if (verdict.Outcome == ContainerOutcome.Succeeded && verdict.Files is { } files)
             {
                 copyStarted = true;
-                try
-                {
-                    outputs = await OutputArea.CopyAsync(files, spec.OutputDirectory, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    verdict = new Verdict(ContainerOutcome.StartFailed, 0,
-                        $"exited with code 0 but the outputs could not be copied to {spec.OutputDirectory}: {OneLine(ex.Message)}", Retryable: true);
-                }
+                (verdict, outputs) = await CopyOutputsAsync(verdict, files, spec.OutputDirectory, cancellationToken).ConfigureAwait(false);
             }
 
             timings = timings with { Collect = clock.Lap() };

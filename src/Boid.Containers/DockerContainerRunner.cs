@@ -169,15 +169,7 @@ public sealed partial class DockerContainerRunner : IContainerRunner, IDisposabl
             if (verdict.Outcome == ContainerOutcome.Succeeded && verdict.Files is { } files)
             {
                 copyStarted = true;
-                try
-                {
-                    outputs = await OutputArea.CopyAsync(files, spec.OutputDirectory, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    verdict = new Verdict(ContainerOutcome.StartFailed, 0,
-                        $"exited with code 0 but the outputs could not be copied to {spec.OutputDirectory}: {OneLine(ex.Message)}", Retryable: true);
-                }
+                (verdict, outputs) = await CopyOutputsAsync(verdict, files, spec.OutputDirectory, cancellationToken).ConfigureAwait(false);
             }
 
             timings = timings with { Collect = clock.Lap() };
@@ -722,6 +714,20 @@ public sealed partial class DockerContainerRunner : IContainerRunner, IDisposabl
         }
 
         return OneLine(body);
+    }
+
+    /// <summary>Copies a succeeded unit's outputs to the caller's directory; a copy that fails makes the attempt a retryable failure.</summary>
+    private static async Task<(Verdict Verdict, IReadOnlyList<OutputFile> Outputs)> CopyOutputsAsync(
+        Verdict verdict, IReadOnlyList<ScannedFile> files, string destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (verdict, await OutputArea.CopyAsync(files, destination, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (new Verdict(ContainerOutcome.StartFailed, 0, $"exited with code 0 but the outputs could not be copied to {destination}: {OneLine(ex.Message)}", Retryable: true), []);
+        }
     }
 
     private static string OneLine(string text)

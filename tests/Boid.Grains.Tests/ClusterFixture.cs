@@ -48,7 +48,9 @@ public sealed class ClusterFixture : IDisposable
         {
             siloBuilder.AddMemoryGrainStorage(BoidNames.Storage);
             siloBuilder.AddBoidLedger(Path.Combine(StoreRoot, "ledger")); // no chain configured: the local journal
-            siloBuilder.Services.AddSingleton<TimeProvider>(Time);
+            // The fake clock is Boid's only: Orleans keeps real time for its own timers, delays and start-up, which
+            // would otherwise wait for a test to move the clock (the first job submission hung now and then).
+            siloBuilder.Services.AddBoidClock(Time);
             siloBuilder.Services.AddSingleton<IResultStore>(new LocalResultStore(StoreRoot));
             siloBuilder.Services.Configure<DispatchOptions>(o =>
             {

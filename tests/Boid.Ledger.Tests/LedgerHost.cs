@@ -1,5 +1,6 @@
 using System.Globalization;
 using Boid.Client;
+using Boid.Grains;
 using Boid.Grains.Ledger;
 using Boid.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -48,7 +49,7 @@ internal sealed class LedgerHost : IAsyncDisposable
         {
             if (time is not null)
             {
-                builder.Services.AddSingleton(time);
+                builder.Services.AddBoidClock(time); // Boid's clock only: Orleans keeps real time
             }
         });
         await app.StartAsync();

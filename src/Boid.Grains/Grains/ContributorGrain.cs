@@ -1,5 +1,6 @@
 using Boid.Grains.Interfaces;
 using Boid.Grains.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Boid.Grains.Grains;
@@ -35,7 +36,7 @@ public sealed class ContributorGrain(
     [PersistentState("contributor", BoidNames.Storage)] IPersistentState<ContributorGrainState> state,
     IGrainFactory grains,
     IOptions<DispatchOptions> options,
-    TimeProvider time) : Grain, IContributorGrain
+    [FromKeyedServices(BoidNames.Clock)] TimeProvider time) : Grain, IContributorGrain
 {
     // Heartbeats come every few seconds; "last seen" is kept in memory and written at most this often.
     private static readonly TimeSpan LastSeenWriteInterval = TimeSpan.FromMinutes(1);

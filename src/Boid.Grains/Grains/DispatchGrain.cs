@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Boid.Grains.Interfaces;
 using Boid.Grains.Model;
 using Boid.Grains.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -27,7 +28,7 @@ public sealed class DispatchGrain(
     [PersistentState("dispatch", BoidNames.Storage)] IPersistentState<DispatchGrainState> state,
     IGrainFactory grains,
     IOptions<DispatchOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(BoidNames.Clock)] TimeProvider time,
     ILogger<DispatchGrain> logger) : Grain, IDispatchGrain
 {
     private const int MaxTakeRounds = 4;

@@ -5,6 +5,7 @@ using Boid.Grains.Model;
 using Boid.Grains.Specs;
 using Boid.Grains.Telemetry;
 using Boid.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -53,7 +54,7 @@ public sealed class JobGrain(
     [PersistentState("job", BoidNames.Storage)] IPersistentState<JobGrainState> state,
     IGrainFactory grains,
     IOptions<DispatchOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(BoidNames.Clock)] TimeProvider time,
     ILogger<JobGrain> logger,
     IResultStore store) : Grain, IJobGrain
 {

@@ -3,6 +3,7 @@ using Boid.Grains.Model;
 using Boid.Grains.Replication;
 using Boid.Grains.Telemetry;
 using Boid.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,7 @@ public sealed class WorkUnitGrain(
     IGrainFactory grains,
     IResultStore store,
     IOptions<DispatchOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(BoidNames.Clock)] TimeProvider time,
     ILogger<WorkUnitGrain> logger) : Grain, IWorkUnitGrain
 {
     private IGrainTimer? _leaseTimer;

@@ -1,4 +1,5 @@
 using Boid.Grains.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -43,7 +44,7 @@ public sealed class LedgerGrain(
     [PersistentState("ledgerconfirmed", BoidNames.Storage)] IPersistentState<LedgerConfirmedState> confirmed,
     ILedgerSink sink,
     IOptions<LedgerOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(BoidNames.Clock)] TimeProvider time,
     ILogger<LedgerGrain> logger) : Grain, ILedgerGrain
 {
     private const int RejectionsKept = 100;

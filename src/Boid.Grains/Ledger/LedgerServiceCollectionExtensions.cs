@@ -23,6 +23,7 @@ public static class LedgerServiceCollectionExtensions
     /// <inheritdoc cref="AddBoidLedger(ISiloBuilder, string, Action{OptionsBuilder{LedgerOptions}}?)"/>
     public static IServiceCollection AddBoidLedger(this IServiceCollection services, string dataDirectory, Action<OptionsBuilder<LedgerOptions>>? configure = null)
     {
+        services.AddBoidClock();
         var options = services.AddOptions<LedgerOptions>()
             .PostConfigure(o =>
             {
@@ -35,7 +36,7 @@ public static class LedgerServiceCollectionExtensions
         options.ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
         services.AddSingleton<ILedgerSink>(sp => CreateSink(sp.GetRequiredService<IOptions<LedgerOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredKeyedService<TimeProvider>(BoidNames.Clock), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LedgerStartup>();
         return services;
     }

@@ -77,6 +77,7 @@ public static class BoidHost
 
             // TLS between silos, the dashboard, trace propagation (Cluster/ClusterFeatures.cs).
             silo.AddBoidClusterFeatures(configuration, roles);
+            silo.Services.AddBoidClock();
             if (roles.HasFlag(SiloRoles.Dispatcher))
             {
                 // Boid:Ledger:Chain, Account, Permission, KeyFile (or the variable KeyEnvironmentVariable names), Contract,
