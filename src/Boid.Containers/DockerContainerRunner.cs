@@ -27,6 +27,9 @@ public sealed partial class DockerContainerRunner : IContainerRunner, IDisposabl
 
     private const int FirstSignalExitCode = 129;
     private const int LastSignalExitCode = 128 + 64;
+    private const int SigKillExitCode = 128 + 9;
+    private const int OomLooks = 3;
+    private static readonly TimeSpan OomLookInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly DockerRunnerOptions _options;
     private readonly ILogger _logger;
@@ -512,11 +515,23 @@ public sealed partial class DockerContainerRunner : IContainerRunner, IDisposabl
         var code = exitCode ?? -1;
         if (code != 0)
         {
-            var inspected = await _client.Containers.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
-            if (inspected.State?.OOMKilled == true)
+            // The Engine records an OOM kill from its own event, which can land just after the exit: a process
+            // killed by SIGKILL (exit 137) gets a few more looks before it is called a crash.
+            for (var look = 0; ; look++)
             {
-                return new Verdict(ContainerOutcome.OutOfMemory, code,
-                    $"killed by the OOM killer at the memory limit of {limits.MemoryBytes} bytes (exit {code})", Retryable: true);
+                var inspected = await _client.Containers.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
+                if (inspected.State?.OOMKilled == true)
+                {
+                    return new Verdict(ContainerOutcome.OutOfMemory, code,
+                        $"killed by the OOM killer at the memory limit of {limits.MemoryBytes} bytes (exit {code})", Retryable: true);
+                }
+
+                if (code != SigKillExitCode || look == OomLooks)
+                {
+                    break;
+                }
+
+                await Task.Delay(OomLookInterval, cancellationToken).ConfigureAwait(false);
             }
         }
 
