@@ -226,21 +226,16 @@ public sealed class JobGrain(
             S.FailedAttempts++;
         }
 
-        if (!S.Wanting.Contains(unitKey))
-        {
-            S.Wanting.Add(unitKey);
-        }
-
-        _dirty = true;
-        await Dispatch.AddJobAsync(JobId);
+        await WantCopiesAsync([unitKey]);
     }
 
     public async Task UnitsWantCopiesAsync(string[] unitKeys, string? refusedBy)
     {
         ArgumentNullException.ThrowIfNull(unitKeys);
-        foreach (var key in unitKeys.Where(S.InFlight.Contains))
+        var outNow = unitKeys.Where(S.InFlight.Contains).ToArray();
+        if (refusedBy is not null)
         {
-            if (refusedBy is not null)
+            foreach (var key in outNow)
             {
                 if (!_refusedBy.TryGetValue(key, out var workers))
                 {
@@ -249,11 +244,17 @@ public sealed class JobGrain(
 
                 workers.Add(refusedBy);
             }
+        }
 
-            if (!S.Wanting.Contains(key))
-            {
-                S.Wanting.Add(key);
-            }
+        await WantCopiesAsync(outNow);
+    }
+
+    /// <summary>Puts units that are out back in the list of units wanting a copy, and the job back in the round-robin.</summary>
+    private async Task WantCopiesAsync(string[] unitKeys)
+    {
+        foreach (var key in unitKeys.Where(key => !S.Wanting.Contains(key)))
+        {
+            S.Wanting.Add(key);
         }
 
         _dirty = true;
