@@ -1,4 +1,5 @@
 using System.Net;
+using Boid.Abstractions.Errors;
 
 namespace Boid.Client;
 
@@ -6,7 +7,7 @@ namespace Boid.Client;
 public sealed class BoidApiException : Exception
 {
     /// <summary>Creates an exception for a refused call.</summary>
-    public BoidApiException(string message, HttpStatusCode? status = null, string? kind = null, string? field = null, Exception? innerException = null)
+    public BoidApiException(string message, HttpStatusCode? status = null, BoidErrorKind? kind = null, string? field = null, Exception? innerException = null)
         : base(message, innerException)
     {
         Status = status;
@@ -34,8 +35,8 @@ public sealed class BoidApiException : Exception
     /// <summary>The HTTP status, or null when the dispatcher could not be reached.</summary>
     public HttpStatusCode? Status { get; }
 
-    /// <summary>The error kind: <c>InvalidArgument</c>, <c>NotFound</c>, <c>Conflict</c>, <c>Unavailable</c>, <c>LimitExceeded</c>.</summary>
-    public string? Kind { get; }
+    /// <summary>The error kind, the dispatcher's own (<see cref="BoidErrors"/> maps it to an exit code); null for a call that was not made.</summary>
+    public BoidErrorKind? Kind { get; }
 
     /// <summary>The input field at fault, when there is one.</summary>
     public string? Field { get; }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Boid.Abstractions.Errors;
 
 namespace Boid.Client;
 
@@ -220,7 +221,7 @@ public sealed class BoidClient : IDisposable
         }
         catch (HttpRequestException exception)
         {
-            throw new BoidApiException($"cannot reach the dispatcher at {_http.BaseAddress}: {exception.Message}", null, "Unavailable", null, exception);
+            throw new BoidApiException($"cannot reach the dispatcher at {_http.BaseAddress}: {exception.Message}", null, BoidErrorKind.Unavailable, null, exception);
         }
 
         if (response.IsSuccessStatusCode)
@@ -232,7 +233,7 @@ public sealed class BoidClient : IDisposable
         {
             var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
             throw new BoidApiException(problem.Detail ?? problem.Title ?? $"{(int)response.StatusCode} {response.ReasonPhrase}",
-                response.StatusCode, problem.Kind ?? KindOf(response.StatusCode), problem.Field);
+                response.StatusCode, KindOf(problem.Kind, response.StatusCode), problem.Field);
         }
     }
 
@@ -248,15 +249,9 @@ public sealed class BoidClient : IDisposable
         }
     }
 
-    private static string KindOf(HttpStatusCode status) => status switch
-    {
-        HttpStatusCode.BadRequest => "InvalidArgument",
-        HttpStatusCode.NotFound => "NotFound",
-        HttpStatusCode.Conflict => "Conflict",
-        HttpStatusCode.UnprocessableEntity or HttpStatusCode.TooManyRequests => "LimitExceeded",
-        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "Unauthorized",
-        _ => "Unavailable",
-    };
+    /// <summary>The problem's own kind when it names one we know, else the kind its status stands for.</summary>
+    private static BoidErrorKind KindOf(string? kind, HttpStatusCode status) =>
+        Enum.TryParse<BoidErrorKind>(kind, out var parsed) && Enum.IsDefined(parsed) ? parsed : BoidErrors.KindOf(status);
 
     private sealed record Problem(string? Title = null, string? Detail = null, string? Kind = null, string? Field = null);
 }

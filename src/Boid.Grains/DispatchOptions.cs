@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Boid.Grains;
 
@@ -46,41 +44,4 @@ public sealed class DispatchOptions
     /// the gap, not the whole of it (what it held meanwhile is not known).
     /// </summary>
     public TimeSpan MaxStorageReportGap { get; set; } = TimeSpan.FromMinutes(15);
-}
-
-/// <summary>Names shared by grains and hosts.</summary>
-public static class BoidNames
-{
-    /// <summary>The grain-storage provider every Boid grain persists through.</summary>
-    public const string Storage = "boid";
-
-    public const string DefaultPool = "default";
-
-    /// <summary>
-    /// The keyed <see cref="TimeProvider"/> Boid's grains and ledger read (<see cref="BoidClock.AddBoidClock"/>). A test can
-    /// move it by hand without moving Orleans' own clock, whose timers and delays must keep real time.
-    /// </summary>
-    public const string Clock = "boid-clock";
-
-    public static string UnitGrainKey(string jobId, string unitKey) => jobId + "/" + unitKey;
-}
-
-/// <summary>Registers <see cref="BoidNames.Clock"/>.</summary>
-public static class BoidClock
-{
-    /// <summary>The system clock, unless one is registered already; or <paramref name="clock"/>, replacing any other (tests).</summary>
-    public static IServiceCollection AddBoidClock(this IServiceCollection services, TimeProvider? clock = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        if (clock is null)
-        {
-            services.TryAddKeyedSingleton(BoidNames.Clock, TimeProvider.System);
-        }
-        else
-        {
-            services.AddKeyedSingleton(BoidNames.Clock, clock);
-        }
-
-        return services;
-    }
 }

@@ -1,3 +1,4 @@
+using Boid.Abstractions.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Boid.Grains;
@@ -8,7 +9,7 @@ internal static partial class Log
     public static partial void JobSubmitted(ILogger logger, string jobId, long units, string image, string protocol);
 
     [LoggerMessage(1001, LogLevel.Information, "Job {JobId} is {State}: {Accepted} accepted, {Failed} failed {Reason}")]
-    public static partial void JobFinished(ILogger logger, string jobId, Model.JobState state, long accepted, long failed, string reason);
+    public static partial void JobFinished(ILogger logger, string jobId, JobState state, long accepted, long failed, string reason);
 
     [LoggerMessage(1002, LogLevel.Information, "Job {JobId} amalgamating {Accepted} accepted units")]
     public static partial void JobAmalgamating(ILogger logger, string jobId, long accepted);
@@ -35,5 +36,5 @@ internal static partial class Log
     public static partial void ReportIgnored(ILogger logger, string unitId, string leaseId, string why);
 
     [LoggerMessage(1102, LogLevel.Information, "Unit {UnitId}: attempt {Attempt} on {Worker} failed: {Outcome} {Reason}")]
-    public static partial void AttemptFailed(ILogger logger, string unitId, int attempt, string worker, Model.AttemptOutcome outcome, string reason);
+    public static partial void AttemptFailed(ILogger logger, string unitId, int attempt, string worker, AttemptOutcome outcome, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Boid.Abstractions.Ids;
 using Boid.Storage.Local;
 
 namespace Boid.Storage;

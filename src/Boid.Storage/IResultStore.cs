@@ -1,3 +1,5 @@
+using Boid.Abstractions.Ids;
+
 namespace Boid.Storage;
 
 /// <summary>
@@ -66,14 +68,6 @@ public readonly record struct ResultArea(string? UnitKey)
     public static ResultArea Result { get; } = new(null);
 
     public static ResultArea Unit(string unitKey) => new(unitKey);
-}
-
-/// <summary>Identifies one attempt at one unit. The amalgamation step uses <see cref="AmalgamationUnitKey"/>.</summary>
-public readonly record struct AttemptKey(string JobId, string UnitKey, string LeaseId)
-{
-    public const string AmalgamationUnitKey = "amalgamate";
-
-    public bool IsAmalgamation => UnitKey == AmalgamationUnitKey;
 }
 
 /// <summary>A stored file: path relative to its area, size and SHA-256 (lower-case hex).</summary>

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Model;
+using Boid.Abstractions.Telemetry;
 using Boid.Containers;
-using Boid.Grains.Model;
-using Boid.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

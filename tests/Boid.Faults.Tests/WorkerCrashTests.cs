@@ -1,11 +1,11 @@
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Model;
 using Boid.Client;
 using Boid.Faults.Tests.Infrastructure;
-using Boid.Grains;
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
 using Xunit.Abstractions;
 using UnitStatus = Boid.Client.UnitStatus;
 using WorkerView = Boid.Client.Worker;
+using Boid.Abstractions;
 
 namespace Boid.Faults.Tests;
 

@@ -1,4 +1,5 @@
-using Boid.Grains.Ledger;
+using Boid.Abstractions;
+using Boid.Ledger;
 using Boid.Storage;
 using Boid.Storage.Local;
 using Microsoft.Extensions.DependencyInjection;

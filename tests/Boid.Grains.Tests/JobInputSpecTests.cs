@@ -1,5 +1,5 @@
-using Boid.Grains.Ledger;
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Model;
 using Boid.Grains.Specs;
 
 namespace Boid.Grains.Tests;
@@ -62,7 +62,7 @@ public sealed class JobInputSpecTests
         var sut = JobSpecParser.Parse(Head);
 
         Assert.Null(sut.Inputs);
-        Assert.DoesNotContain("inputs", System.Text.Encoding.UTF8.GetString(LedgerIds.CanonicalJson(sut)), StringComparison.Ordinal);
-        Assert.Equal(LedgerIds.ContentHash(sut), Storage.ContentHash.ComputeSha256(LedgerIds.CanonicalJson(sut)));
+        Assert.DoesNotContain("inputs", System.Text.Encoding.UTF8.GetString(JobRecordHash.CanonicalJson(sut)), StringComparison.Ordinal);
+        Assert.Equal(JobRecordHash.Sha256(sut), Storage.ContentHash.ComputeSha256(JobRecordHash.CanonicalJson(sut)));
     }
 }

@@ -1,7 +1,9 @@
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
+using Boid.Abstractions;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 using Boid.Grains.Specs;
-using Boid.Storage;
 
 namespace Boid.Grains.Tests;
 

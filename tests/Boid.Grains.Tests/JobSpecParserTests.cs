@@ -1,4 +1,5 @@
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Model;
 using Boid.Grains.Specs;
 
 namespace Boid.Grains.Tests;
@@ -74,8 +75,8 @@ public sealed class JobSpecParserTests
         var fresh = JobSpecParser.Parse("protocol: p\nimage: i\ncommand: [x]\nunits: 1\nresources: {container: fresh}\n");
         var warm = fresh with { Resources = fresh.Resources with { Container = ContainerReuse.Warm } };
 
-        Assert.DoesNotContain("container", System.Text.Encoding.UTF8.GetString(Ledger.LedgerIds.CanonicalJson(fresh)), StringComparison.Ordinal);
-        Assert.Contains("\"container\":1", System.Text.Encoding.UTF8.GetString(Ledger.LedgerIds.CanonicalJson(warm)), StringComparison.Ordinal);
+        Assert.DoesNotContain("container", System.Text.Encoding.UTF8.GetString(JobRecordHash.CanonicalJson(fresh)), StringComparison.Ordinal);
+        Assert.Contains("\"container\":1", System.Text.Encoding.UTF8.GetString(JobRecordHash.CanonicalJson(warm)), StringComparison.Ordinal);
     }
 
     [Fact]

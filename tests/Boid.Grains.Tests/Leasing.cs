@@ -1,5 +1,6 @@
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
+using Boid.Abstractions;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Model;
 
 namespace Boid.Grains.Tests;
 

@@ -1,5 +1,8 @@
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
+using Boid.Abstractions;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 using Boid.Grains.Specs;
 using Boid.Storage;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using Boid.Abstractions.Ledger;
+using Boid.Abstractions.Model;
 using Boid.Eosio;
-using Boid.Grains.Ledger;
-using Boid.Grains.Ledger.Chain;
-using Boid.Grains.Model;
+using Boid.Ledger.Chain;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Boid.Ledger.Tests;

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Ledger;
 using Boid.Client;
-using Boid.Grains.Ledger;
 using Boid.Silo.Hosting;
 
 namespace Boid.Ledger.Tests;
@@ -128,7 +129,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         Assert.Equal(LedgerIds.JobId(job.Id), ChainTables.U64(anchored, "id"));
         Assert.Equal(2UL, ChainTables.U64(anchored, "state"));
         Assert.Equal((ulong)Units, ChainTables.U64(anchored, "units_done"));
-        Assert.Equal(LedgerIds.ContentHash(await host.App.Services.GetRequiredServiceJobSpecAsync(job.Id)), anchored.GetProperty("content_hash").GetString());
+        Assert.Equal(Boid.Abstractions.Model.JobRecordHash.Sha256(await host.App.Services.GetRequiredServiceJobSpecAsync(job.Id)), anchored.GetProperty("content_hash").GetString());
     }
 
     private static CancellationToken Timeout(TimeSpan after) => new CancellationTokenSource(after).Token;
@@ -150,7 +151,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
 
 internal static class ServiceProviderJobSpecExtensions
 {
-    public static Task<Boid.Grains.Model.JobSpec> GetRequiredServiceJobSpecAsync(this IServiceProvider services, string jobId) =>
+    public static Task<Boid.Abstractions.Model.JobSpec> GetRequiredServiceJobSpecAsync(this IServiceProvider services, string jobId) =>
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IGrainFactory>(services)
-            .GetGrain<Boid.Grains.Interfaces.IJobGrain>(jobId).GetSpecAsync();
+            .GetGrain<IJobGrain>(jobId).GetSpecAsync();
 }

@@ -1,8 +1,8 @@
+using Boid.Abstractions.Ledger;
+using Boid.Abstractions.Model;
 using Boid.Eosio;
-using Boid.Grains.Ledger;
-using Boid.Grains.Ledger.Chain;
-using Boid.Grains.Ledger.Journal;
-using Boid.Grains.Model;
+using Boid.Ledger.Chain;
+using Boid.Ledger.Journal;
 using Boid.Silo.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Boid.Abstractions;
+using Boid.Abstractions.Grains;
 using Boid.Client;
-using Boid.Grains;
-using Boid.Grains.Ledger;
 using Boid.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,7 @@
 using System.Text;
+using Boid.Abstractions.Grains;
 using Boid.Cli;
 using Boid.Client;
-using Boid.Grains.Interfaces;
-using Boid.Grains.Ledger;
 using Boid.Grains.Specs;
 using Boid.Integration.Tests;
 using Boid.Storage;
@@ -75,7 +74,7 @@ public sealed class JobStorageTests
 
         // The job record is content-addressed; its hash is the one anchored on chain.
         var recordHash = await ReadAsync(store, $"{jobRoot}/records/spec.sha256");
-        Assert.Equal(LedgerIds.ContentHash(JobSpecParser.Parse(spec)), recordHash);
+        Assert.Equal(Boid.Abstractions.Model.JobRecordHash.Sha256(JobSpecParser.Parse(spec)), recordHash);
         var cas = new ContentAddressedStore(store);
         Assert.True(await cas.ExistsAsync(recordHash));
         Assert.True(await cas.ExistsAsync(await ReadAsync(store, $"{jobRoot}/records/summary.sha256")));

@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Boid.Abstractions.Gateway;
+using Boid.Abstractions.Model;
 using Boid.Eosio;
-using Boid.Grains.Model;
-using Boid.Worker.Remote;
 
 namespace Boid.Volunteer.Tests;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Net;
+using Boid.Abstractions.Errors;
 using Boid.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -83,16 +83,6 @@ public static class ExitCodes
     public static int For(BoidApiException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception.Kind switch
-        {
-            "InvalidArgument" => 2,
-            "NotFound" => 3,
-            "Conflict" => 4,
-            "Unavailable" => 5,
-            "LimitExceeded" => 6,
-            "Unauthorized" => 7,
-            _ when exception.Status is HttpStatusCode.Unauthorized => 7,
-            _ => Failed,
-        };
+        return exception.Kind is { } kind ? BoidErrors.ExitCodeOf(kind) : Failed;
     }
 }

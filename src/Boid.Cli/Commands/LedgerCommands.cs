@@ -2,9 +2,9 @@ using System.ComponentModel;
 using System.Globalization;
 using Boid.Client;
 using Boid.Eosio;
-using Boid.Grains.Ledger;
-using Boid.Grains.Ledger.Chain;
-using Boid.Grains.Ledger.Journal;
+using Boid.Ledger;
+using Boid.Ledger.Chain;
+using Boid.Ledger.Journal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -97,7 +97,7 @@ public sealed class LedgerReplayCommand(IAnsiConsole console) : AsyncCommand<Led
                 return ValidationResult.Error("--chain: an http(s) URL of the chain API is required");
             }
 
-            if (Boid.Grains.Specs.AntelopeName.Problem(Account) is { } problem)
+            if (Boid.Abstractions.Ids.AntelopeName.Problem(Account) is { } problem)
             {
                 return ValidationResult.Error($"--account: {problem}");
             }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Boid.Grains.Ledger;
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Model;
 using Boid.Storage;
 
 namespace Boid.Grains.Records;
@@ -8,7 +8,7 @@ namespace Boid.Grains.Records;
 /// <summary>
 /// The job records kept content-addressed in the result store (<c>cas/sha256/…</c>, pointed to by
 /// <c>{datadir}/{job}/records/{name}.sha256</c>): the full job spec at submit, its unit summary at the end.
-/// The spec record's bytes are exactly the canonical JSON <see cref="LedgerIds.ContentHash"/> hashes, so the
+/// The spec record's bytes are exactly the canonical JSON <see cref="JobRecordHash.Sha256"/> hashes, so the
 /// stored record's hash and the hash anchored on chain (<c>newjob</c>) are the same value by construction.
 /// </summary>
 public static class JobRecords
@@ -26,8 +26,8 @@ public static class JobRecords
         try
         {
             await store.SetJobLocationAsync(jobId, dataDirectory);
-            var hash = await store.PutJobRecordAsync(jobId, SpecRecord, LedgerIds.CanonicalJson(spec));
-            var expected = LedgerIds.ContentHash(spec);
+            var hash = await store.PutJobRecordAsync(jobId, SpecRecord, JobRecordHash.CanonicalJson(spec));
+            var expected = JobRecordHash.Sha256(spec);
             return hash == expected
                 ? hash
                 : throw new InvalidOperationException($"job {jobId}: stored record hash {hash} differs from the canonical hash {expected}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Boid.Abstractions.Ids;
 using Boid.Storage;
 
 namespace Boid.Grains.Replication;

@@ -1,4 +1,4 @@
-using Boid.Grains.Model;
+using Boid.Abstractions.Model;
 using Boid.Storage;
 using YamlDotNet.RepresentationModel;
 

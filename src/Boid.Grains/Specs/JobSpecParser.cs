@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
-using Boid.Grains.Model;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace Boid.Grains.Specs;

@@ -1,4 +1,5 @@
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Model;
 
 namespace Boid.Grains.Specs;
 

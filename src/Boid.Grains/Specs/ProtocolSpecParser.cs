@@ -1,4 +1,6 @@
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 
 namespace Boid.Grains.Specs;
 

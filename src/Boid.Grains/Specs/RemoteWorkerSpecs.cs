@@ -1,4 +1,5 @@
-using Boid.Grains.Model;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace Boid.Grains.Specs;

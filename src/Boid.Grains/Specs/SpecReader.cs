@@ -1,5 +1,5 @@
 using System.Globalization;
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

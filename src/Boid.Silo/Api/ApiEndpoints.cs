@@ -2,9 +2,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
-using Boid.Grains;
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
+using Boid.Abstractions;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Gateway;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 using Boid.Grains.Specs;
 using Boid.Silo.Gateway;
 using Boid.Storage;
@@ -59,7 +62,7 @@ public static class ApiEndpoints
         {
             // The gateway authenticates remote workers by their account keys instead (Gateway/GatewayEndpoints.cs).
             if (requireToken && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-                && !context.Request.Path.StartsWithSegments(Boid.Worker.Remote.GatewayProtocol.Prefix, StringComparison.Ordinal)
+                && !context.Request.Path.StartsWithSegments(GatewayProtocol.Prefix, StringComparison.Ordinal)
                 && !TokenMatches(context.Request.Headers.Authorization.ToString(), token!))
             {
                 await Results.Problem(statusCode: 401, title: "unauthorized", detail: "this call needs 'Authorization: Bearer <token>'").ExecuteAsync(context);
@@ -93,7 +96,7 @@ public static class ApiEndpoints
             return await Task.WhenAll(accounts.Select(a => grains.GetGrain<IContributorGrain>(a).GetAsync()));
         }).WithName("ListWorkers");
         app.MapBoidGateway();
-        v1.MapGet("/ledger", (IGrainFactory grains) => grains.GetGrain<Boid.Grains.Ledger.ILedgerGrain>(0).GetStatusAsync()).WithName("GetLedger");
+        v1.MapGet("/ledger", (IGrainFactory grains) => grains.GetGrain<ILedgerGrain>(0).GetStatusAsync()).WithName("GetLedger");
         return app;
     }
 
@@ -216,14 +219,7 @@ public static class ApiEndpoints
 
     private static IResult Problem(BoidException exception)
     {
-        var status = exception.Kind switch
-        {
-            BoidErrorKind.InvalidArgument => 400,
-            BoidErrorKind.NotFound => 404,
-            BoidErrorKind.Conflict => 409,
-            BoidErrorKind.LimitExceeded => 422,
-            _ => 503,
-        };
+        var status = (int)BoidErrors.StatusOf(exception.Kind);
         var extensions = new Dictionary<string, object?> { ["kind"] = exception.Kind.ToString() };
         if (exception.Field is not null)
         {

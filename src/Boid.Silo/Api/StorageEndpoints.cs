@@ -1,6 +1,7 @@
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
-using Boid.Grains.Specs;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,6 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Boid.Grains.Telemetry;
+using Boid.Abstractions.Telemetry;
 using Boid.Silo.Hosting;
 using Boid.Storage;
 using Boid.Storage.Local;
@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orleans.Configuration;
-using Orleans.Connections.Security;
-using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Dashboard;
 
 namespace Boid.Silo.Cluster;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Boid.Grains;
+using Boid.Abstractions;
 using Boid.Silo.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

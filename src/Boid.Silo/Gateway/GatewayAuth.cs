@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Boid.Worker.Remote;
+using Boid.Abstractions.Gateway;
 
 namespace Boid.Silo.Gateway;
 

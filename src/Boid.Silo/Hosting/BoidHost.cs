@@ -1,8 +1,14 @@
 using System.Net;
+using Boid.Abstractions;
 using Boid.Containers;
 using Boid.Grains;
-using Boid.Grains.Grains;
-using Boid.Grains.Ledger;
+using Boid.Grains.Catalog;
+using Boid.Grains.Contributors;
+using Boid.Grains.Dispatch;
+using Boid.Grains.Jobs;
+using Boid.Grains.Protocols;
+using Boid.Grains.Units;
+using Boid.Ledger;
 using Boid.Persistence.Sqlite;
 using Boid.Silo.Api;
 using Boid.Silo.Cluster;

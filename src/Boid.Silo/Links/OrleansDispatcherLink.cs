@@ -1,6 +1,7 @@
-using Boid.Grains;
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
+using Boid.Abstractions;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Ids;
+using Boid.Abstractions.Model;
 using Boid.Storage;
 using Boid.Worker;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Boid.Abstractions.Ids;
 
 namespace Boid.Storage.Local;
 

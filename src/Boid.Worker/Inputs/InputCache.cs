@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Boid.Grains.Model;
+using Boid.Abstractions.Model;
 using Boid.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

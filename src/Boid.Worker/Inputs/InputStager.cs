@@ -1,4 +1,4 @@
-using Boid.Grains.Model;
+using Boid.Abstractions.Model;
 using Boid.Storage;
 
 namespace Boid.Worker.Inputs;

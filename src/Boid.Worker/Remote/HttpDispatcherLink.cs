@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Boid.Grains.Model;
+using Boid.Abstractions.Errors;
+using Boid.Abstractions.Gateway;
+using Boid.Abstractions.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Boid.Worker.Remote;

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Boid.Abstractions.Gateway;
 using Boid.Containers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Boid.Abstractions.Model;
 
 namespace Boid.Worker.Remote;
 
@@ -65,7 +67,7 @@ public static class RemoteWorker
         return ExitOk;
     }
 
-    private static Grains.Model.WorkerRegistration Registration(WorkerOptions worker) => new()
+    private static WorkerRegistration Registration(WorkerOptions worker) => new()
     {
         WorkerId = worker.Id,
         Cores = Environment.ProcessorCount,

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Boid.Abstractions.Model;
 using Boid.Containers;
-using Boid.Grains.Model;
 using Boid.Silo.Hosting;
 using Boid.Worker;
 using Microsoft.AspNetCore.Builder;

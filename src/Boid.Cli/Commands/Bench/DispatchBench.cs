@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Model;
 using Boid.Client;
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
 using Boid.Silo.Hosting;
 using Boid.Silo.Links;
 using Boid.Storage;

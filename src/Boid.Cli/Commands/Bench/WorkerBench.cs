@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Boid.Abstractions.Grains;
+using Boid.Abstractions.Model;
 using Boid.Client;
-using Boid.Grains.Interfaces;
-using Boid.Grains.Model;
 using Boid.Grains.Specs;
 using Boid.Silo.Hosting;
 
@@ -168,7 +168,7 @@ internal sealed class WorkerBench(BenchOptions options, BenchReport report, Acti
         }
 
         var job = await waiting;
-        if (job.State != Grains.Model.JobState.Done)
+        if (job.State != Boid.Abstractions.Model.JobState.Done)
         {
             throw new InvalidOperationException($"job {jobId} ended {job.State}: {job.Reason}");
         }

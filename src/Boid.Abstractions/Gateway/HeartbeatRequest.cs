@@ -1,0 +1,6 @@
+namespace Boid.Abstractions.Gateway;
+
+public sealed record HeartbeatRequest
+{
+    public int Running { get; init; }
+}

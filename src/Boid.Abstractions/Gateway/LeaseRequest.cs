@@ -1,0 +1,6 @@
+namespace Boid.Abstractions.Gateway;
+
+public sealed record LeaseRequest
+{
+    public int Max { get; init; }
+}
