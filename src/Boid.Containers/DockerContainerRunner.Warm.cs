@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using Boid.Containers.Outcomes;
+using Boid.Containers.Staging;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
