@@ -32,6 +32,7 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable, IAsyn
     private readonly ImageStep _images;
     private readonly ContainerReaper _reaper;
     private readonly WarmPool _pool;
+    private readonly WarmStarter _starter;
     private int _disposed;
 
     /// <summary>Constructor for dependency injection.</summary>
@@ -55,6 +56,7 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable, IAsyn
         _images = new ImageStep(_engine);
         _reaper = new ContainerReaper(_engine, _staging);
         _pool = new WarmPool(_engine.Time, options.WarmIdleTimeout, (warm, reason) => _reaper.InBackground(() => warm.RemoveAsync(_engine, reason)));
+        _starter = new WarmStarter(_engine, _staging, _images, _pool);
         Log.OutputCapMode(_engine.Logger, _staging.Mode, options.StagingDirectory);
     }
 
@@ -89,8 +91,7 @@ public sealed class DockerContainerRunner : IContainerRunner, IDisposable, IAsyn
 
         // Warm mode reaches into the container through /proc: Linux only, as Docker Engine itself.
         return OperatingSystem.IsLinux()
-            ? await new WarmSession(_engine, _pool, new WarmStarter(_engine, _staging, _images, _pool), _reaper, spec, workerId)
-                .RunAsync(cancellationToken).ConfigureAwait(false)
+            ? await new WarmSession(_engine, _pool, _starter, _reaper, spec, workerId).RunAsync(cancellationToken).ConfigureAwait(false)
             : throw new PlatformNotSupportedException("Warm containers need Linux.");
     }
 

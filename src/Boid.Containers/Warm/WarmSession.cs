@@ -14,7 +14,7 @@ namespace Boid.Containers.Warm;
 [SupportedOSPlatform("linux")]
 internal sealed class WarmSession(DockerEngine engine, WarmPool pool, WarmStarter starter, ContainerReaper reaper, ContainerRunSpec spec, string workerId)
 {
-    /// <summary>What happens to the container of a unit that did not end by itself: every such unit's container goes.</summary>
+    /// <summary>The end of a reason when the runner stopped the unit: a container whose unit did not end by itself is never reused.</summary>
     private const string Killed = "its warm container was killed";
 
     private readonly WarmKey _key = WarmKey.For(spec, workerId);

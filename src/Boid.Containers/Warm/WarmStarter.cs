@@ -13,7 +13,6 @@ namespace Boid.Containers.Warm;
 /// keep-alive as PID 1 and staging areas of its own for <c>/out</c> and <c>/in</c>. When that fails, the run's recorder
 /// holds why and nothing of the container is left.
 /// </summary>
-[SupportedOSPlatform("linux")]
 internal sealed class WarmStarter(DockerEngine engine, StagingAreas staging, ImageStep images, WarmPool pool)
 {
     private const UnixFileMode InputMode = (UnixFileMode)0x1ED; // 0755: the unit (another uid) reads it
@@ -25,6 +24,7 @@ internal sealed class WarmStarter(DockerEngine engine, StagingAreas staging, Ima
     private static readonly string[] KeepAlive = ["sleep", "2147483647"];
 
     /// <summary>A started warm container, or null when <paramref name="record"/> holds the verdict.</summary>
+    [SupportedOSPlatform("linux")]
     public async Task<WarmContainer?> StartAsync(WarmKey key, ContainerRunSpec spec, RunRecorder record, CancellationToken cancellationToken)
     {
         if (await images.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false) is { } unavailable)
@@ -69,6 +69,7 @@ internal sealed class WarmStarter(DockerEngine engine, StagingAreas staging, Ima
     }
 
     /// <summary>The staging areas of a new warm container; null when <paramref name="record"/> holds why they could not be made.</summary>
+    [SupportedOSPlatform("linux")]
     private WarmContainer? Stage(WarmKey key, ContainerRunSpec spec, RunRecorder record)
     {
         var runId = "warm-" + StagingAreas.NewRunId();
