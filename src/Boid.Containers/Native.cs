@@ -123,9 +123,3 @@ internal static partial class Native
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int link(string existing, string newPath);
 }
-
-/// <summary>What lstat tells about one directory entry.</summary>
-internal readonly record struct EntryStatus(int Mode, uint Links, long Size)
-{
-    public int FileType => Mode & Native.FileTypeMask;
-}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Boid.Containers.Staging;
 using Docker.DotNet.Models;
 using Xunit.Abstractions;
 

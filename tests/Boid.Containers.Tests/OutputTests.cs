@@ -1,3 +1,5 @@
+using Boid.Containers.Staging;
+
 namespace Boid.Containers.Tests;
 
 public sealed class OutputTests : DockerTestBase, IDisposable

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Boid.Containers;
+namespace Boid.Containers.Staging;
 
 /// <summary>
 /// The host directory that is <c>/out</c> during a run: either a size-capped tmpfs (the kernel enforces the cap)
@@ -311,15 +311,4 @@ internal sealed class OutputArea
 
         return builder.ToString();
     }
-}
-
-/// <summary>A regular file found under <c>/out</c>.</summary>
-internal sealed record ScannedFile(string HostPath, string RelativePath, long Length);
-
-/// <summary>What the scan after exit found: the files, or why the output is refused.</summary>
-internal sealed record OutputScan(IReadOnlyList<ScannedFile> Files, string? UnsafeReason, string? TooLargeReason)
-{
-    public static OutputScan Unsafe(string reason) => new([], reason, null);
-
-    public static OutputScan TooLarge(string reason) => new([], null, reason);
 }

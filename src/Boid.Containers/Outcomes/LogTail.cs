@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Boid.Containers;
+namespace Boid.Containers.Outcomes;
 
 /// <summary>Keeps the last N bytes written to it: a ring buffer.</summary>
 internal sealed class LogTail(int capacity)
