@@ -3,9 +3,9 @@
 // project's devchain (contracts/devchain) is separate.
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Boid.Testing;
 
 namespace Boid.Eosio.Tests;
 
@@ -22,7 +22,7 @@ internal sealed class FakeNodeos : IDisposable
 
     public FakeNodeos()
     {
-        int port = FreePort();
+        int port = Ports.Free();
         Endpoint = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
@@ -97,15 +97,6 @@ internal sealed class FakeNodeos : IDisposable
         }
 
         _stop.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        int port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
     }
 
     private async Task LoopAsync()

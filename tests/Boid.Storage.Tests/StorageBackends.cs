@@ -1,5 +1,6 @@
 using Boid.Storage.Local;
 using Boid.Storage.WebHdfs;
+using Boid.Testing.WebHdfs;
 
 namespace Boid.Storage.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Boid.Storage.WebHdfs;
+using Boid.Testing.WebHdfs;
 using Xunit.Abstractions;
 
 namespace Boid.Storage.Tests;

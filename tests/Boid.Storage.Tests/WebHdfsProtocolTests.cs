@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Boid.Storage.WebHdfs;
+using Boid.Testing.WebHdfs;
 using Microsoft.Extensions.Logging;
 
 namespace Boid.Storage.Tests;

@@ -3,11 +3,12 @@ using Boid.Abstractions.Grains;
 using Boid.Cli;
 using Boid.Client;
 using Boid.Grains.Specs;
-using Boid.Integration.Tests;
 using Boid.Storage;
 using Boid.Storage.Local;
-using Boid.Storage.Tests;
 using Boid.Storage.WebHdfs;
+using Boid.Testing;
+using Boid.Testing.Specs;
+using Boid.Testing.WebHdfs;
 using Boid.Worker.Inputs;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Testing;
@@ -21,8 +22,8 @@ namespace Boid.StorageE2E.Tests;
 /// </summary>
 public sealed class JobStorageTests
 {
-    private const string Image = "boid/busybox:1";
-    private const string Protocol = "name: stor\ndata_dir: /protocols/stor\nimages: [\"boid/*\"]\nrates: {worker: 1, dispatcher: 1, storage: 1}\n";
+    private const string Image = Spec.Busybox;
+    private static readonly string Protocol = Spec.Protocol("stor", null, "data_dir: /protocols/stor", "rates: {worker: 1, dispatcher: 1, storage: 1}");
     private const string Shared = "shared bootstrap data\n";
 
     private static string Job(string sharedUri, string sharedHash, string shardUri, int units = 3) => $$$"""
@@ -44,8 +45,8 @@ public sealed class JobStorageTests
     [Fact]
     public async Task LocalStore_UnitsReadSharedAndShardedInputs_ResultsAndRecordsLandInDataDirectory()
     {
-        TestEnvironment.RequireImages(Image);
-        await using var cluster = new StorageCluster(TestEnvironment.WorkerId("stloc"), slots: 3);
+        DockerHost.RequireImages(Image);
+        await using var cluster = new EmbeddedCluster(Accounts.New("stloc"), slots: 3);
         var store = new LocalBlobStore(cluster.StoreDirectory);
         var sharedHash = (await PutAsync(store, "inputs/shared.txt", Shared)).Sha256;
         for (var i = 0; i < 3; i++)
@@ -57,7 +58,7 @@ public sealed class JobStorageTests
         await cluster.Client.AddProtocolAsync(Protocol);
         var spec = Job("store:inputs/shared.txt", sharedHash, "store:inputs/shard-{{unit}}.txt");
         var job = await cluster.Client.SubmitJobAsync(spec);
-        var done = await cluster.WaitAsync(job.Id, "finish");
+        var done = await cluster.Client.WaitUntilFinishedAsync(job.Id);
 
         Assert.True(done.State == JobState.Done, $"job {done.State}: {done.Reason}");
         Assert.Equal(Expected(3), await ReadResultAsync(cluster.Client, job.Id, "all.txt"));
@@ -68,7 +69,7 @@ public sealed class JobStorageTests
         Assert.Equal(Expected(3), await ReadAsync(store, $"{jobRoot}/result/all.txt"));
 
         // The shared input was fetched once (three units, three slots, at the same time); each shard once.
-        var cache = cluster.App.Services.GetRequiredService<InputCache>();
+        var cache = cluster.Services.GetRequiredService<InputCache>();
         Assert.Equal(4, cache.Counters.Downloads);
         Assert.Equal(Shared.Length + (3 * "shard 0\n".Length), cache.Counters.BytesDownloaded);
 
@@ -83,8 +84,8 @@ public sealed class JobStorageTests
     [Fact]
     public async Task HashMismatch_FailsTheUnitAtOnceWithAClearReason()
     {
-        TestEnvironment.RequireImages(Image);
-        await using var cluster = new StorageCluster(TestEnvironment.WorkerId("sthash"), slots: 1);
+        DockerHost.RequireImages(Image);
+        await using var cluster = new EmbeddedCluster(Accounts.New("sthash"), slots: 1);
         var store = new LocalBlobStore(cluster.StoreDirectory);
         await PutAsync(store, "inputs/shared.txt", Shared);
         await PutAsync(store, "inputs/shard-0.txt", "shard 0\n");
@@ -93,7 +94,7 @@ public sealed class JobStorageTests
 
         var wrong = new string('0', 64);
         var job = await cluster.Client.SubmitJobAsync(Job("store:inputs/shared.txt", wrong, "store:inputs/shard-{{unit}}.txt", units: 1));
-        var done = await cluster.WaitAsync(job.Id, "fail");
+        var done = await cluster.Client.WaitUntilFinishedAsync(job.Id);
 
         Assert.Equal(JobState.Failed, done.State);
         var unit = await cluster.Client.GetUnitAsync(job.Id, "0");
@@ -106,7 +107,7 @@ public sealed class JobStorageTests
     [Fact]
     public async Task WebHdfsStore_InputsResultsAndStorageRole_GoThroughWebHdfs()
     {
-        TestEnvironment.RequireImages(Image);
+        DockerHost.RequireImages(Image);
         await using var server = await WebHdfsTestServer.StartAsync();
         using var http = WebHdfsBlobStore.CreateHttpClient();
         var hdfs = new WebHdfsBlobStore(http, new WebHdfsOptions { NamenodeUri = server.NamenodeUri, RootPath = "/boid", User = "boid" });
@@ -117,7 +118,7 @@ public sealed class JobStorageTests
             await PutAsync(hdfs, $"inputs/shard-{i}.txt", $"shard {i}\n");
         }
 
-        await using var cluster = new StorageCluster(TestEnvironment.WorkerId("sthdfs"), slots: 2, new Dictionary<string, string?>
+        await using var cluster = new EmbeddedCluster(Accounts.New("sthdfs"), slots: 2, new Dictionary<string, string?>
         {
             ["Boid:Storage:WebHdfs:NamenodeUri"] = server.NamenodeUri.ToString(),
             ["Boid:Storage:WebHdfs:RootPath"] = "/boid",
@@ -127,7 +128,7 @@ public sealed class JobStorageTests
         await cluster.Client.AddProtocolAsync(Protocol);
         var shared = $"webhdfs://{server.NamenodeUri.Authority}/datasets/shared.txt";
         var job = await cluster.Client.SubmitJobAsync(Job(shared, sharedHash, "store:inputs/shard-{{unit}}.txt"));
-        var done = await cluster.WaitAsync(job.Id, "finish");
+        var done = await cluster.Client.WaitUntilFinishedAsync(job.Id);
 
         Assert.True(done.State == JobState.Done, $"job {done.State}: {done.Reason}");
         Assert.Equal(Expected(3), await ReadResultAsync(cluster.Client, job.Id, "all.txt"));
@@ -145,7 +146,7 @@ public sealed class JobStorageTests
         var contributor = (await cluster.Client.ListWorkersAsync()).Single(w => w.Account == "storage1");
         Assert.Equal("Storage", contributor.Role);
         Assert.Contains("credited", console.Output, StringComparison.Ordinal);
-        var view = await cluster.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IContributorGrain>("storage1").GetAsync();
+        var view = await cluster.Grains.GetGrain<IContributorGrain>("storage1").GetAsync();
         Assert.True(view.StoredByteSeconds > 0, $"credited {view.StoredByteSeconds} byte-seconds for {view.StorageUsedBytes} bytes");
         Assert.True(view.StorageUsedBytes > 0);
     }

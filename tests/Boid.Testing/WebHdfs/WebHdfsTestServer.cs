@@ -26,11 +26,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Boid.Storage.Tests;
+namespace Boid.Testing.WebHdfs;
 
-internal sealed record ServedRequest(string Endpoint, string Method, string Op, string Path, string User, long BodyBytes);
+public sealed record ServedRequest(string Endpoint, string Method, string Op, string Path, string User, long BodyBytes);
 
-internal sealed class WebHdfsTestServer : IAsyncDisposable
+public sealed class WebHdfsTestServer : IAsyncDisposable
 {
     public const string Superuser = "hdfs";
     private const string Prefix = "/webhdfs/v1";
