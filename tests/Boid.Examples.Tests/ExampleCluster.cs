@@ -1,83 +1,33 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Boid.Client;
-using Boid.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
+using Boid.Testing;
 
 namespace Boid.Examples.Tests;
 
 /// <summary>
-/// One embedded cluster (dispatcher and a 2-slot worker in one silo, SQLite state, Docker containers,
-/// HTTP API on loopback) plus a second worker-only silo that joins it, so that replicated examples
-/// find copies on two different workers. Shared by every example test (one collection, run in turn).
+/// One embedded cluster (dispatcher and a 2-slot worker in one silo, SQLite state, Docker containers, HTTP API on
+/// loopback) plus a second worker-only silo that joins it, so that replicated examples find copies on two different
+/// workers. Both share one store. Shared by every example test (one collection, run in turn).
 /// </summary>
 public sealed class ExampleCluster : IAsyncLifetime
 {
-    private readonly List<WebApplication> _silos = [];
+    private readonly string _root = Repository.NewTempDirectory("boid-examples");
+    private EmbeddedCluster? _embedded;
+    private EmbeddedCluster? _worker;
 
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("boid-examples-").FullName;
+    /// <summary>The cluster's one store: <c>store:PATH</c> inputs are <c>StoreDirectory/PATH</c>.</summary>
+    public string StoreDirectory => Path.Combine(_root, "store");
 
-    public string ApiUrl { get; } = $"http://127.0.0.1:{FreePort()}";
-
-    /// <summary>The cluster's local store: <c>store:PATH</c> inputs are <c>StoreDirectory/PATH</c>.</summary>
-    public string StoreDirectory => Path.Combine(DataDirectory, "store");
-
-    public BoidClient Client { get; private set; } = null!;
-
-    public static string RepositoryRoot { get; } = FindRoot();
+    public BoidClient Client => (_embedded ?? throw new InvalidOperationException("not started")).Client;
 
     public async Task InitializeAsync()
     {
-        var siloPort = FreePort();
-        var embedded = Settings("exembedded1", 2, siloPort, "embedded");
-        embedded["Boid:Api:Url"] = ApiUrl;
-        await StartAsync(SiloRoles.Embedded, embedded);
-
-        var worker = Settings("exworker2", 1, FreePort(), "worker2");
-        worker["Boid:Silo:Primary"] = $"127.0.0.1:{siloPort}";
-        await StartAsync(SiloRoles.Worker, worker);
-
-        Client = new BoidClient(new Uri(ApiUrl + "/"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await Client.ListWorkersAsync()).Count < 2)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the second worker did not register with the dispatcher within 60 s");
-            }
-
-            await Task.Delay(250);
-        }
-    }
-
-    private Dictionary<string, string?> Settings(string workerId, int slots, int siloPort, string folder) => new()
-    {
-        ["Boid:DataDirectory"] = Path.Combine(DataDirectory, folder),
-        ["Boid:Silo:Port"] = siloPort.ToString(CultureInfo.InvariantCulture),
-        ["Boid:Silo:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-        ["Boid:Worker:Id"] = workerId,
-        ["Boid:Worker:Slots"] = slots.ToString(CultureInfo.InvariantCulture),
-        ["Boid:Worker:WorkDirectory"] = Path.Combine(DataDirectory, folder, "work"),
-        // One result store for both silos: a worker's uploaded outputs must be where the dispatcher reads them.
-        ["Boid:Results:Directory"] = StoreDirectory,
-        // ... and one store, where job inputs (store:…) are staged from.
-        ["Boid:Storage:Directory"] = StoreDirectory,
-    };
-
-    private async Task StartAsync(SiloRoles roles, Dictionary<string, string?> settings)
-    {
-        Directory.CreateDirectory(settings["Boid:DataDirectory"]!);
-        var app = BoidHost.Build(roles, settings, builder =>
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        await app.StartAsync();
-        _silos.Add(app);
+        // One result store for both silos (a worker's uploaded outputs must be where the dispatcher reads them), and one
+        // store, where job inputs (store:…) are staged from.
+        var shared = new Dictionary<string, string?> { ["Boid:Results:Directory"] = StoreDirectory, ["Boid:Storage:Directory"] = StoreDirectory };
+        _embedded = await EmbeddedCluster.StartAsync("exembedded1", slots: 2, shared, dataDirectory: Directory.CreateDirectory(Path.Combine(_root, "embedded")).FullName);
+        _worker = _embedded.JoiningWorker("exworker2", slots: 1, shared);
+        await _worker.StartAsync();
+        await Wait.UntilAsync(async () => (await Client.ListWorkersAsync()).Count >= 2, TimeSpan.FromSeconds(60), "the second worker to register with the dispatcher");
     }
 
     /// <summary>
@@ -86,31 +36,34 @@ public sealed class ExampleCluster : IAsyncLifetime
     /// </summary>
     public async Task<ExampleRun> RunAsync(string example, Func<string, string> shrink, TimeSpan? timeout = null)
     {
-        var spec = shrink(await File.ReadAllTextAsync(ExampleFile(example, "job.yaml")));
+        var spec = shrink(await File.ReadAllTextAsync(Repository.Example(example, "job.yaml")));
         var image = spec.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("image:", StringComparison.Ordinal))["image:".Length..].Trim();
-        RequireImage(image);
-        await Client.AddProtocolAsync(await File.ReadAllTextAsync(ExampleFile(example, "protocol.yaml")));
+        DockerHost.RequireImages(image);
+        await Client.AddProtocolAsync(await File.ReadAllTextAsync(Repository.Example(example, "protocol.yaml")));
         var job = await Client.SubmitJobAsync(spec);
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
-        try
-        {
-            job = await Client.WaitForJobAsync(job.Id, pollInterval: TimeSpan.FromMilliseconds(250), cancellationToken: cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            job = await Client.GetJobAsync(job.Id);
-            throw new TimeoutException($"{example}: job {job.Id} did not finish within {timeout ?? TimeSpan.FromMinutes(5)}: {job.State} {job.Progress}");
-        }
-
+        job = await Client.WaitUntilFinishedAsync(job.Id, timeout ?? TimeSpan.FromMinutes(5));
         if (job.State != JobState.Done)
         {
             var amalgamation = await TryLogsAsync(job.Id, "amalgamate");
             Assert.Fail($"{example}: job {job.Id} ended {job.State}: {job.Reason} ({job.Progress}){amalgamation}");
         }
 
-        var directory = Path.Combine(DataDirectory, "results-" + job.Id);
+        var directory = Path.Combine(_root, "results-" + job.Id);
         await Client.DownloadResultAsync(job.Id, directory);
         return new ExampleRun(job, directory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in new[] { _worker, _embedded })
+        {
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+
+        Repository.TryDelete(_root);
     }
 
     private async Task<string> TryLogsAsync(string jobId, string unit)
@@ -124,66 +77,6 @@ public sealed class ExampleCluster : IAsyncLifetime
         {
             return "";
         }
-    }
-
-    public static string ExampleFile(string example, string file) => Path.Combine(RepositoryRoot, "examples", example, file);
-
-    /// <summary>Replaces <paramref name="old"/> in a spec and insists it was there, so a changed example fails loudly.</summary>
-    public static string Replace(string spec, string old, string replacement)
-    {
-        Assert.True(spec.Contains(old, StringComparison.Ordinal), $"the example's job.yaml no longer contains '{old}': update the test's reduced size");
-        return spec.Replace(old, replacement, StringComparison.Ordinal);
-    }
-
-    public static void RequireImage(string image)
-    {
-        using var process = Process.Start(new ProcessStartInfo("docker", $"image inspect --format ok {image}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"image {image} is missing or Docker is not running ({output.Trim()}): run scripts/ensure-docker.sh and deploy/images/build-examples.sh (.ci/run does both)");
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        for (var i = _silos.Count - 1; i >= 0; i--)
-        {
-            await _silos[i].StopAsync();
-            await _silos[i].DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRoot()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "BoidCluster.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("tests must run inside the repository (BoidCluster.sln not found above the test binaries)");
     }
 }
 

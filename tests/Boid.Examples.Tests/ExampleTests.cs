@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Boid.Testing;
+using Boid.Testing.Specs;
 
 namespace Boid.Examples.Tests;
 
@@ -69,7 +71,7 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
     public async Task MonteCarloStreams_PooledPi_WithinItsErrorAndStreamsDistinct()
     {
         var run = await cluster.RunAsync("montecarlo-streams", spec =>
-            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 100", "units: 12"), "\"2000000\", \"20261128\"", "\"250000\", \"20261128\""));
+            Spec.Replace(Spec.Replace(spec, "units: 100", "units: 12"), "\"2000000\", \"20261128\"", "\"250000\", \"20261128\""));
         var result = JsonDocument.Parse(run.Text("result.json")).RootElement;
         Assert.Equal(12, result.GetProperty("units").GetInt32());
         Assert.Equal(12 * 250_000L, result.GetProperty("samples").GetInt64());
@@ -91,7 +93,7 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
     {
         // The shards are staged from the cluster's store (job.yaml's inputs), written here by C#.
         const int Shards = 3, Lines = 1500;
-        var vocabulary = File.ReadAllText(ExampleCluster.ExampleFile("wordcount", "image/vocabulary.txt")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var vocabulary = File.ReadAllText(Repository.Example("wordcount", "image/vocabulary.txt")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         var shardDirectory = Directory.CreateDirectory(Path.Combine(cluster.StoreDirectory, "examples", "wordcount")).FullName;
         var expected = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var shard = 0; shard < Shards; shard++)
@@ -105,7 +107,7 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
         }
 
         var run = await cluster.RunAsync("wordcount", spec =>
-            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 48", $"units: {Shards}"), "\"{{unit}}\", \"40000\"", $"\"{{{{unit}}}}\", \"{Lines}\""));
+            Spec.Replace(Spec.Replace(spec, "units: 48", $"units: {Shards}"), "\"{{unit}}\", \"40000\"", $"\"{{{{unit}}}}\", \"{Lines}\""));
         for (var shard = 0; shard < Shards; shard++)
         {
             var unit = await cluster.Client.GetUnitAsync(run.Job.Id, shard.ToString(Invariant));
@@ -129,7 +131,7 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
     {
         const int Width = 160, Height = 120, MaxIterations = 200;
         var run = await cluster.RunAsync("mandelbrot-tiles", spec =>
-            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 48", "units: 12"), "\"1920\", \"1440\", \"8\", \"6\", \"1000\"", $"\"{Width}\", \"{Height}\", \"4\", \"3\", \"{MaxIterations}\""));
+            Spec.Replace(Spec.Replace(spec, "units: 48", "units: 12"), "\"1920\", \"1440\", \"8\", \"6\", \"1000\"", $"\"{Width}\", \"{Height}\", \"4\", \"3\", \"{MaxIterations}\""));
 
         var png = Png.Read(run.File("mandelbrot.png"));
         Assert.Equal((Width, Height), (png.Width, png.Height));
@@ -160,7 +162,7 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
     {
         const int Units = 4, Size = 250_000;
         var run = await cluster.RunAsync("primes-range", spec =>
-            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 50", $"units: {Units}"), "\"20000000\"", $"\"{Size}\""));
+            Spec.Replace(Spec.Replace(spec, "units: 50", $"units: {Units}"), "\"20000000\"", $"\"{Size}\""));
 
         var (count, twins, maxGap, after) = Reference.Primes(Units * Size);
         var result = JsonDocument.Parse(run.Text("result.json")).RootElement;
@@ -191,7 +193,7 @@ public sealed partial class ExampleTests(ExampleCluster cluster)
         await File.WriteAllTextAsync(Path.Combine(referenceDirectory, "reference.fa"),
             ">test reference\n" + string.Join('\n', Enumerable.Range(0, (genome.Length + 59) / 60).Select(i => genome.Substring(i * 60, Math.Min(60, genome.Length - (i * 60))))) + "\n");
         var run = await cluster.RunAsync("seqmatch", spec =>
-            ExampleCluster.Replace(ExampleCluster.Replace(spec, "units: 40", $"units: {Shards}"), "\"5000\", \"1000000\"", $"\"{Reads}\", \"{ReferenceLength}\""));
+            Spec.Replace(Spec.Replace(spec, "units: 40", $"units: {Shards}"), "\"5000\", \"1000000\"", $"\"{Reads}\", \"{ReferenceLength}\""));
         Assert.Contains("(staged)", run.Text("result.txt"), StringComparison.Ordinal);
         var expected = new List<string>();
         for (var shard = 0; shard < Shards; shard++)

@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Boid.Client;
+using Boid.Testing;
+using Boid.Testing.Specs;
 
 namespace Boid.Integration.Tests;
 
@@ -59,9 +61,9 @@ public sealed class ApiTests
     [Fact]
     public async Task Start_BeyondLoopbackWithoutToken_RefusesNamingTheSetting()
     {
-        await using var cluster = new EmbeddedCluster("apinotok", extra: new Dictionary<string, string?>
+        await using var cluster = new EmbeddedCluster("apinotok", settings: new Dictionary<string, string?>
         {
-            ["Boid:Api:Url"] = $"http://0.0.0.0:{TestEnvironment.FreePort()}",
+            ["Boid:Api:Url"] = $"http://0.0.0.0:{Ports.Free()}",
         });
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(cluster.StartAsync);
@@ -73,28 +75,28 @@ public sealed class ApiTests
     [Fact]
     public async Task MutatingCall_BeyondLoopback_NeedsTheBearerToken()
     {
-        var port = TestEnvironment.FreePort();
+        var port = Ports.Free();
         const string Token = "test-token-4f1c";
-        await using var cluster = new EmbeddedCluster("apitoken", extra: new Dictionary<string, string?>
+        await using var cluster = new EmbeddedCluster("apitoken", settings: new Dictionary<string, string?>
         {
             ["Boid:Api:Url"] = $"http://0.0.0.0:{port.ToString(CultureInfo.InvariantCulture)}",
             ["Boid:Api:Token"] = Token,
         });
         await cluster.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        const string Protocol = "name: tokproto\nimages: [\"boid/*\"]\n";
+        var protocol = Spec.Protocol("tokproto");
 
-        var anonymous = await http.PostAsync("/api/v1/protocols", Yaml(Protocol));
+        var anonymous = await http.PostAsync("/api/v1/protocols", Yaml(protocol));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/api/v1/protocols") { Content = Yaml(Protocol) };
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/api/v1/protocols") { Content = Yaml(protocol) };
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "guess");
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/protocols")).StatusCode); // reading needs no token
 
         using var client = new BoidClient(new Uri($"http://127.0.0.1:{port}/"), Token);
-        var saved = await client.AddProtocolAsync(Protocol);
+        var saved = await client.AddProtocolAsync(protocol);
         Assert.Equal("tokproto", saved.Name);
     }
 

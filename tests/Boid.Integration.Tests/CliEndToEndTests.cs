@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Boid.Cli;
+using Boid.Testing;
+using Boid.Testing.Specs;
 using Spectre.Console.Testing;
 
 namespace Boid.Integration.Tests;
@@ -15,25 +17,24 @@ public sealed partial class CliEndToEndTests
     [Fact]
     public async Task Up_RunPiExample_PrintsPiWithinItsStandardError()
     {
-        TestEnvironment.RequireImages("boid/montecarlo-pi:1");
+        DockerHost.RequireImages(Spec.PiImage);
         var work = Directory.CreateTempSubdirectory("boid-cli-");
-        var workerId = TestEnvironment.WorkerId("clipi");
+        var workerId = Accounts.New("clipi");
         try
         {
             // The example as shipped, at 40 units instead of 200 to keep the suite quick.
-            var spec = (await File.ReadAllTextAsync(TestEnvironment.Example("montecarlo-pi", "job.yaml"))).Replace("units: 200", "units: 40", StringComparison.Ordinal);
-            Assert.Contains("units: 40", spec, StringComparison.Ordinal);
+            var spec = Spec.Example("montecarlo-pi", "job.yaml", ("units: 200", "units: 40"));
             await File.WriteAllTextAsync(Path.Combine(work.FullName, "job.yaml"), spec);
-            File.Copy(TestEnvironment.Example("montecarlo-pi", "protocol.yaml"), Path.Combine(work.FullName, "protocol.yaml"));
+            File.Copy(Repository.Example("montecarlo-pi", "protocol.yaml"), Path.Combine(work.FullName, "protocol.yaml"));
             var console = new TestConsole();
             console.Profile.Width = 200;
 
             var exitCode = await BoidApp.Create(console).RunAsync(
             [
                 "up", "--data", Path.Combine(work.FullName, "data"), "--run", Path.Combine(work.FullName, "job.yaml"),
-                "--api", $"http://127.0.0.1:{TestEnvironment.FreePort()}",
-                "--silo-port", TestEnvironment.FreePort().ToString(CultureInfo.InvariantCulture),
-                "--gateway-port", TestEnvironment.FreePort().ToString(CultureInfo.InvariantCulture),
+                "--api", $"http://127.0.0.1:{Ports.Free()}",
+                "--silo-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
+                "--gateway-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
                 "--worker-id", workerId,
             ]);
 
@@ -46,7 +47,7 @@ public sealed partial class CliEndToEndTests
             var standardError = double.Parse(match.Groups["se"].Value, CultureInfo.InvariantCulture);
             Assert.InRange(standardError, 1e-5, 0.01);
             Assert.InRange(pi, Math.PI - (5 * standardError), Math.PI + (5 * standardError));
-            Assert.Equal(0, TestEnvironment.ContainersLabelled(workerId));
+            Assert.Empty(DockerHost.WorkerContainers(workerId));
         }
         finally
         {
@@ -57,17 +58,17 @@ public sealed partial class CliEndToEndTests
     [Fact]
     public async Task ResearcherCommands_AgainstRunningCluster_DoWhatTheySay()
     {
-        TestEnvironment.RequireImages("boid/montecarlo-pi:1");
-        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("clicmds"));
+        DockerHost.RequireImages(Spec.PiImage);
+        await using var cluster = new EmbeddedCluster(Accounts.New("clicmds"));
         await cluster.StartAsync();
         var work = Directory.CreateTempSubdirectory("boid-cli-");
         try
         {
             var spec = Path.Combine(work.FullName, "job.yaml");
-            await File.WriteAllTextAsync(spec, (await File.ReadAllTextAsync(TestEnvironment.Example("montecarlo-pi", "job.yaml"))).Replace("units: 200", "units: 6", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(spec, Spec.Example("montecarlo-pi", "job.yaml", ("units: 200", "units: 6")));
             string[] api = ["--api", cluster.ApiUrl];
 
-            var (code, output) = await RunAsync(["protocol", "add", TestEnvironment.Example("montecarlo-pi", "protocol.yaml"), .. api]);
+            var (code, output) = await RunAsync(["protocol", "add", Repository.Example("montecarlo-pi", "protocol.yaml"), .. api]);
             Assert.True(code == 0, output);
             Assert.Contains("protocol montecarlo saved", output, StringComparison.Ordinal);
 

@@ -1,32 +1,28 @@
 using Boid.Client;
+using Boid.Testing;
+using Boid.Testing.Specs;
 
 namespace Boid.Integration.Tests;
 
 /// <summary>The embedded cluster with real containers: restart on the same data, hostile units, leftovers.</summary>
 public sealed class ClusterBehaviourTests
 {
-    private const string Protocol = "name: behaviour\nimages: [\"boid/*\"]\n";
+    private static readonly string Protocol = Spec.Protocol("behaviour");
 
     [Fact]
     public async Task Restart_OnSameData_ResumesUnfinishedJobAndCountsEachUnitOnce()
     {
-        TestEnvironment.RequireImages("boid/busybox:1");
-        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("restart"), slots: 2);
+        DockerHost.RequireImages(Spec.Busybox);
+        await using var cluster = new EmbeddedCluster(Accounts.New("restart"), slots: 2);
         await cluster.StartAsync();
         await cluster.Client.AddProtocolAsync(Protocol);
-        var job = await cluster.Client.SubmitJobAsync("""
-            protocol: behaviour
-            image: boid/busybox:1
-            command: ["sh", "-c", "sleep 1; echo {{unit}} > /out/n.txt"]
-            units: 8
-            outputs: {required: [n.txt]}
-            """);
-        await cluster.WaitAsync(job.Id, j => j.Progress.Accepted >= 2, "accept its first units");
+        var job = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour").Shell("sleep 1; echo {{unit}} > /out/n.txt").Units(8).Outputs("required: [n.txt]"));
+        await cluster.WaitForJobAsync(job.Id, j => j.Progress.Accepted >= 2, "accept its first units");
 
         await cluster.StopAsync(); // graceful: the worker stops its containers and releases their units
-        var stopped = TestEnvironment.ContainersLabelled(cluster.WorkerId);
+        var stopped = DockerHost.WorkerContainers(cluster.WorkerId).Count;
         await cluster.StartAsync();
-        var done = await cluster.WaitAsync(job.Id, j => j.IsFinished, "finish after the restart");
+        var done = await cluster.WaitForJobAsync(job.Id, j => j.IsFinished, "finish after the restart");
 
         Assert.Equal(0, stopped);
         Assert.Equal(JobState.Done, done.State);
@@ -43,24 +39,19 @@ public sealed class ClusterBehaviourTests
     [Fact]
     public async Task Metrics_DuringAndAfterAJob_PrometheusShowsBoidInstruments()
     {
-        TestEnvironment.RequireImages("boid/busybox:1");
-        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("metrics"), slots: 2);
+        DockerHost.RequireImages(Spec.Busybox);
+        await using var cluster = new EmbeddedCluster(Accounts.New("metrics"), slots: 2);
         await cluster.StartAsync();
         await cluster.Client.AddProtocolAsync(Protocol);
         using var http = new HttpClient { BaseAddress = new Uri(cluster.ApiUrl) };
-        var job = await cluster.Client.SubmitJobAsync("""
-            protocol: behaviour
-            image: boid/busybox:1
-            command: ["sh", "-c", "sleep 1"]
-            units: 10
-            """);
+        var job = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour").Shell("sleep 1").Units(10));
 
         // While it runs: units are waiting, as of the job's last checkpoint.
-        await cluster.WaitAsync(job.Id, j => j.Progress.Accepted >= 1, "accept a first unit");
+        await cluster.WaitForJobAsync(job.Id, j => j.Progress.Accepted >= 1, "accept a first unit");
         var during = await http.GetStringAsync("/metrics");
         Assert.True(Sample(during, "boid_dispatch_queue_depth", job.Id) > 0, "queue depth of the running job:\n" + during);
 
-        await cluster.WaitAsync(job.Id, j => j.IsFinished, "finish");
+        await cluster.WaitForJobAsync(job.Id, j => j.IsFinished, "finish");
         var after = await http.GetStringAsync("/metrics");
         Assert.True(Sample(after, "boid_units_leased_total") >= 10, after);
         Assert.True(Sample(after, "boid_units_completed_total") >= 10, after);
@@ -85,36 +76,21 @@ public sealed class ClusterBehaviourTests
     [Fact]
     public async Task HostileUnits_FailWithReasonsAndTheWorkerKeepsServing()
     {
-        TestEnvironment.RequireImages("boid/busybox:1");
-        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("hostile"), slots: 2);
+        DockerHost.RequireImages(Spec.Busybox);
+        await using var cluster = new EmbeddedCluster(Accounts.New("hostile"), slots: 2);
         await cluster.StartAsync();
         await cluster.Client.AddProtocolAsync(Protocol);
 
         // Unit 0 writes the root filesystem, unit 1 reaches for the network, unit 2 sleeps past its
         // timeout, unit 3 exceeds its memory. None may succeed; each says why.
-        var hostile = await cluster.Client.SubmitJobAsync("""
-            protocol: behaviour
-            image: boid/busybox:1
-            command: ["sh", "-c", "{{attack}}"]
-            sweep:
-              attack:
-                - "echo x > /bin/pwned"
-                - "nc -w 2 192.0.2.1 80 </dev/null && echo reached"
-                - "sleep 600"
-                - "head -c 200m /dev/zero | tail"
-            resources: {memory: 32Mi, timeout: 3s}
-            max_attempts: 1
-            max_failed_percent: 100
-            """);
-        var healthy = await cluster.Client.SubmitJobAsync("""
-            protocol: behaviour
-            image: boid/busybox:1
-            command: ["sh", "-c", "echo ok > /out/ok.txt"]
-            units: 4
-            """);
+        var hostile = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour").Shell("{{attack}}")
+            .Sweep("attack", "echo x > /bin/pwned", "nc -w 2 192.0.2.1 80 </dev/null && echo reached", "sleep 600", "head -c 200m /dev/zero | tail")
+            .Resources("memory: 32Mi, timeout: 3s")
+            .EveryFailureCounts());
+        var healthy = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour").Shell("echo ok > /out/ok.txt").Units(4));
 
-        var hostileDone = await cluster.WaitAsync(hostile.Id, j => j.IsFinished, "finish its hostile units");
-        var healthyDone = await cluster.WaitAsync(healthy.Id, j => j.IsFinished, "finish beside the hostile one");
+        var hostileDone = await cluster.WaitForJobAsync(hostile.Id, j => j.IsFinished, "finish its hostile units");
+        var healthyDone = await cluster.WaitForJobAsync(healthy.Id, j => j.IsFinished, "finish beside the hostile one");
 
         Assert.Equal(4, hostileDone.Progress.Failed);
         Assert.Equal(0, hostileDone.Progress.Accepted);
@@ -129,29 +105,25 @@ public sealed class ClusterBehaviourTests
         Assert.Equal(["NonZeroExit", "NonZeroExit", "TimedOut", "OutOfMemory"], outcomes);
         Assert.Equal(JobState.Done, healthyDone.State);
         Assert.Equal(4, healthyDone.Progress.Accepted);
-        Assert.Equal(0, await TestEnvironment.ContainersLabelledAfterRemovalAsync(cluster.WorkerId));
+        Assert.Equal(0, await DockerHost.WorkerContainersAfterRemovalAsync(cluster.WorkerId));
     }
 
     [Fact]
     public async Task WarmJob_UnitsShareTheSlotsContainersEachCleanAndReportedAlone()
     {
-        TestEnvironment.RequireImages("boid/busybox:1");
-        await using var cluster = new EmbeddedCluster(TestEnvironment.WorkerId("warm"), slots: 2);
+        DockerHost.RequireImages(Spec.Busybox);
+        await using var cluster = new EmbeddedCluster(Accounts.New("warm"), slots: 2);
         await cluster.StartAsync();
         await cluster.Client.AddProtocolAsync(Protocol);
 
         // Every unit checks it starts clean, leaves litter, prints its container's host name; unit 3 fails.
-        var job = await cluster.Client.SubmitJobAsync("""
-            protocol: behaviour
-            image: boid/busybox:1
-            command: ["sh", "-c", "[ -z \"$(ls -A /out)$(ls -A /tmp)\" ] || exit 9; touch /tmp/litter; echo {{unit}} > /out/n.txt; hostname; [ {{unit}} != 3 ] || exit 7"]
-            units: 12
-            resources: {container: warm}
-            max_attempts: 1
-            max_failed_percent: 100
-            outputs: {required: [n.txt]}
-            """);
-        var done = await cluster.WaitAsync(job.Id, j => j.IsFinished, "finish its warm units");
+        var job = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour")
+            .Shell("[ -z \"$(ls -A /out)$(ls -A /tmp)\" ] || exit 9; touch /tmp/litter; echo {{unit}} > /out/n.txt; hostname; [ {{unit}} != 3 ] || exit 7")
+            .Units(12)
+            .Resources("container: warm")
+            .EveryFailureCounts()
+            .Outputs("required: [n.txt]"));
+        var done = await cluster.WaitForJobAsync(job.Id, j => j.IsFinished, "finish its warm units");
 
         var hosts = new HashSet<string>();
         for (var unit = 0; unit < 12; unit++)
@@ -165,27 +137,20 @@ public sealed class ClusterBehaviourTests
         Assert.Equal((11, 1), (done.Progress.Accepted, done.Progress.Failed));
         Assert.InRange(hosts.Count, 1, 2); // one container per slot at most, instead of one per unit
         await cluster.StopAsync(); // the worker removes its warm containers when it stops
-        Assert.Equal(0, TestEnvironment.ContainersLabelled(cluster.WorkerId));
+        Assert.Empty(DockerHost.WorkerContainers(cluster.WorkerId));
     }
 
     [Fact]
     public async Task WorkerStart_ContainersLeftByEarlierRun_AreRemoved()
     {
-        TestEnvironment.RequireImages("boid/busybox:1");
+        DockerHost.RequireImages(Spec.Busybox);
         const string WorkerId = "leftovers";
-        var (code, output) = TestEnvironment.Run("docker", $"create --label boid.worker={WorkerId} --label boid.job=old boid/busybox:1 sleep 1000");
-        Assert.True(code == 0, output);
-        Assert.Equal(1, TestEnvironment.ContainersLabelled(WorkerId));
+        Shell.Check("docker", "create", "--label", $"boid.worker={WorkerId}", "--label", "boid.job=old", Spec.Busybox, "sleep", "1000");
+        Assert.Single(DockerHost.WorkerContainers(WorkerId));
 
         await using var cluster = new EmbeddedCluster(WorkerId);
         await cluster.StartAsync();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (TestEnvironment.ContainersLabelled(WorkerId) > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(0, TestEnvironment.ContainersLabelled(WorkerId));
+        Assert.Equal(0, await DockerHost.WorkerContainersAfterRemovalAsync(WorkerId));
     }
 }

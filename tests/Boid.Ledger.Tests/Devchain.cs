@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Boid.Eosio;
+using Boid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Boid.Ledger.Tests;
@@ -38,19 +39,19 @@ public sealed class Devchain : IAsyncDisposable
     {
         foreach (var contract in new[] { "token", "clusterreg", "clusterjobs" })
         {
-            var wasm = Path.Combine(TestPaths.Contracts, contract, "target", $"{contract}.contract.wasm");
+            var wasm = Path.Combine(Repository.Contracts, contract, "target", $"{contract}.contract.wasm");
             if (!File.Exists(wasm))
             {
                 throw new InvalidOperationException($"{wasm} is missing: build the contracts first (cd contracts && npm ci && npm run build)");
             }
         }
 
-        if (!Directory.Exists(Path.Combine(TestPaths.Contracts, "node_modules", "@wharfkit", "antelope")))
+        if (!Directory.Exists(Path.Combine(Repository.Contracts, "node_modules", "@wharfkit", "antelope")))
         {
             throw new InvalidOperationException("contracts/node_modules lacks @wharfkit/antelope: run npm ci in contracts/");
         }
 
-        var chain = new Devchain(Path.Combine(TestPaths.NewTempDirectory("devchain"), "state.jsonl"), workers.Length > 0 ? workers : ["localworker"], TestPaths.FreePort());
+        var chain = new Devchain(Path.Combine(Repository.NewTempDirectory("devchain"), "state.jsonl"), workers.Length > 0 ? workers : ["localworker"], Ports.Free());
         await chain.LaunchAsync();
         return chain;
     }
@@ -82,7 +83,7 @@ public sealed class Devchain : IAsyncDisposable
     {
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = TestPaths.Contracts,
+            WorkingDirectory = Repository.Contracts,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -3,6 +3,8 @@ using Boid.Abstractions.Grains;
 using Boid.Abstractions.Ledger;
 using Boid.Client;
 using Boid.Silo.Hosting;
+using Boid.Testing;
+using Boid.Testing.Specs;
 
 namespace Boid.Ledger.Tests;
 
@@ -21,7 +23,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _chain = await Devchain.StartAsync("localworker");
-        _keyFile = Path.Combine(TestPaths.NewTempDirectory("boid-key"), "dispatch.key");
+        _keyFile = Path.Combine(Repository.NewTempDirectory("boid-key"), "dispatch.key");
         await File.WriteAllTextAsync(_keyFile, _chain.Keys["boiddispatch"] + "\n");
     }
 
@@ -48,12 +50,12 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
     {
         await using var host = await StartClusterAsync();
         var job = await SubmitAsync(host);
-        await Until(async () => (await host.Client.GetJobAsync(job.Id)).Progress.Accepted >= 3, "3 accepted units", TimeSpan.FromMinutes(3));
+        await Wait.UntilAsync(async () => (await host.Client.GetJobAsync(job.Id)).Progress.Accepted >= 3, TimeSpan.FromMinutes(3), "3 accepted units");
 
         await _chain.StopAsync();
         var finished = await host.Client.WaitForJobAsync(job.Id, cancellationToken: Timeout(TimeSpan.FromMinutes(5)));
         Assert.Equal(JobState.Done, finished.State);
-        await Until(async () => (await host.Client.GetLedgerAsync()).LastError is not null, "a delivery error while the chain is down", TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(async () => (await host.Client.GetLedgerAsync()).LastError is not null, TimeSpan.FromSeconds(30), "a delivery error while the chain is down");
         var down = await host.Client.GetLedgerAsync();
         Assert.True(down.PendingRecords + down.PendingOperations > 0, "records made while the chain was down are kept");
         Assert.Contains("unreachable", down.LastError, StringComparison.OrdinalIgnoreCase);
@@ -62,7 +64,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         await AssertOnChainExactlyOnceAsync(host, finished);
     }
 
-    private async Task<LedgerHost> StartClusterAsync() => await LedgerHost.StartAsync(SiloRoles.Embedded, new Dictionary<string, string?>
+    private async Task<EmbeddedCluster> StartClusterAsync() => await LedgerCluster.StartAsync(SiloRoles.Embedded, new Dictionary<string, string?>
     {
         ["Chain"] = _chain.Url.ToString(),
         ["Account"] = _chain.Dispatcher,
@@ -74,16 +76,13 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         ["MaxRetryInterval"] = "00:00:02",
     });
 
-    private static async Task<Job> SubmitAsync(LedgerHost host)
+    private static async Task<Job> SubmitAsync(EmbeddedCluster host)
     {
-        var example = Path.Combine(TestPaths.RepoRoot, "examples", "montecarlo-pi");
-        await host.Client.AddProtocolAsync(await File.ReadAllTextAsync(Path.Combine(example, "protocol.yaml")));
-        var spec = (await File.ReadAllTextAsync(Path.Combine(example, "job.yaml"))).Replace("units: 200", $"units: {Units}", StringComparison.Ordinal);
-        Assert.Contains($"units: {Units}", spec, StringComparison.Ordinal);
-        return await host.Client.SubmitJobAsync(spec);
+        await host.Client.AddProtocolAsync(await File.ReadAllTextAsync(Repository.Example("montecarlo-pi", "protocol.yaml")));
+        return await host.Client.SubmitJobAsync(Spec.Example("montecarlo-pi", "job.yaml", ("units: 200", $"units: {Units}")));
     }
 
-    private async Task AssertOnChainExactlyOnceAsync(LedgerHost host, Job job)
+    private async Task AssertOnChainExactlyOnceAsync(EmbeddedCluster host, Job job)
     {
         // What the dispatcher measured: each accepted unit's container time, by worker.
         var expected = new Dictionary<ulong, (string Worker, long Micros)>();
@@ -96,8 +95,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
             expected[LedgerIds.WorkerRecord(job.Id, key)] = (accepted.Worker, accepted.RunTimeMicroseconds);
         }
 
-        await Until(async () => await host.Client.GetLedgerAsync() is { PendingRecords: 0, PendingOperations: 0, LastError: null },
-            "the ledger to deliver everything", TimeSpan.FromSeconds(60));
+        await Wait.UntilAsync(async () => await host.Client.GetLedgerAsync() is { PendingRecords: 0, PendingOperations: 0, LastError: null }, TimeSpan.FromSeconds(60), "the ledger to deliver everything");
         var status = await host.Client.GetLedgerAsync();
         Assert.Equal(Units + 2, status.ConfirmedRecords); // units, amalgamation, dispatcher time
         Assert.Empty(status.Rejected);
@@ -129,29 +127,8 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         Assert.Equal(LedgerIds.JobId(job.Id), ChainTables.U64(anchored, "id"));
         Assert.Equal(2UL, ChainTables.U64(anchored, "state"));
         Assert.Equal((ulong)Units, ChainTables.U64(anchored, "units_done"));
-        Assert.Equal(Boid.Abstractions.Model.JobRecordHash.Sha256(await host.App.Services.GetRequiredServiceJobSpecAsync(job.Id)), anchored.GetProperty("content_hash").GetString());
+        Assert.Equal(Boid.Abstractions.Model.JobRecordHash.Sha256(await host.Grains.GetGrain<IJobGrain>(job.Id).GetSpecAsync()), anchored.GetProperty("content_hash").GetString());
     }
 
     private static CancellationToken Timeout(TimeSpan after) => new CancellationTokenSource(after).Token;
-
-    private static async Task Until(Func<Task<bool>> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited {timeout.TotalSeconds} s for {what}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-}
-
-internal static class ServiceProviderJobSpecExtensions
-{
-    public static Task<Boid.Abstractions.Model.JobSpec> GetRequiredServiceJobSpecAsync(this IServiceProvider services, string jobId) =>
-        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IGrainFactory>(services)
-            .GetGrain<IJobGrain>(jobId).GetSpecAsync();
 }

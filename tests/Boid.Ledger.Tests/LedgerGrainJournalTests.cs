@@ -4,6 +4,7 @@ using Boid.Eosio;
 using Boid.Ledger.Chain;
 using Boid.Ledger.Journal;
 using Boid.Silo.Hosting;
+using Boid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +13,7 @@ namespace Boid.Ledger.Tests;
 /// <summary>The ledger grain on a real dispatcher silo (SQLite state) without a chain: batches go to the journal.</summary>
 public sealed class LedgerGrainJournalTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void IsDue_ByCountAndByAge_FollowsFakeClock()
@@ -33,7 +34,7 @@ public sealed class LedgerGrainJournalTests
     public async Task RecordAsync_BySizeThenByAge_JournalsBatchesOnce()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await LedgerHost.StartAsync(SiloRoles.Dispatcher, new Dictionary<string, string?>
+        await using var host = await LedgerCluster.StartAsync(SiloRoles.Dispatcher, new Dictionary<string, string?>
         {
             ["Account"] = "boiddispatch",
             ["BatchSize"] = "5",
@@ -41,14 +42,14 @@ public sealed class LedgerGrainJournalTests
             ["PollInterval"] = "00:00:00.100",
         }, time);
         var journal = Path.Combine(host.DataDirectory, "ledger", "journal.jsonl");
-        var sut = host.Ledger;
+        var sut = host.Ledger();
 
         for (ulong id = 1; id <= 5; id++)
         {
             await sut.RecordAsync(Record(id));
         }
 
-        await Until(() => Batches(journal).Count == 1, "the full batch of 5 in the journal");
+        await Wait.UntilAsync(() => Batches(journal).Count == 1, Patience, "the full batch of 5 in the journal");
         Assert.Equal(5, Batches(journal)[0].Records!.Count);
 
         await sut.RecordAsync(Record(6));
@@ -59,7 +60,7 @@ public sealed class LedgerGrainJournalTests
         Assert.Equal(2, (await sut.GetStatusAsync()).PendingRecords);
 
         time.Advance(TimeSpan.FromMinutes(1));
-        await Until(() => Batches(journal).Count == 2, "the aged batch of 2 in the journal");
+        await Wait.UntilAsync(() => Batches(journal).Count == 2, Patience, "the aged batch of 2 in the journal");
         Assert.Equal(["6", "7"], Batches(journal)[1].Records!.Select(r => r.Id));
 
         var status = await sut.GetStatusAsync();
@@ -75,24 +76,24 @@ public sealed class LedgerGrainJournalTests
     [Fact]
     public async Task PendingRecords_SurviveRestart_AndReplayToChainCreditsOnce()
     {
-        var data = TestPaths.NewTempDirectory("boid-ledger");
+        var data = Repository.NewTempDirectory("boid-ledger");
         var journal = Path.Combine(data, "ledger", "journal.jsonl");
         var settings = new Dictionary<string, string?> { ["BatchSize"] = "200", ["MaxBatchAge"] = "01:00:00", ["PollInterval"] = "00:00:00.100" };
-        await using (var first = await LedgerHost.StartAsync(SiloRoles.Dispatcher, settings, dataDirectory: data))
+        await using (var first = await LedgerCluster.StartAsync(SiloRoles.Dispatcher, settings, dataDirectory: data))
         {
-            await first.Ledger.AnchorJobAsync(new LedgerOperation { Kind = LedgerOperationKind.NewJob, Protocol = "montecarlo", JobId = LedgerIds.JobId("j-1"), JobKey = "j-1", Researcher = "student1", ContentHash = new string('c', 64), Units = 3 });
-            await first.Ledger.RecordAsync(Record(11, 1500));
-            await first.Ledger.RecordAsync(Record(12, 2500));
-            await first.Ledger.JobEndedAsync(new LedgerJobEnd { JobKey = "j-1", Protocol = "montecarlo", State = JobState.Done, UnitsDone = 3, ContentHash = new string('c', 64), DispatcherTime = TimeSpan.FromSeconds(2) });
-            await Until(() => Entries(journal).Count(e => e.Kind != JournalEntry.RecordBatch) == 2, "the job anchor and state in the journal");
-            Assert.Equal(3, (await first.Ledger.GetStatusAsync()).PendingRecords); // batch not due for an hour
+            await first.Ledger().AnchorJobAsync(new LedgerOperation { Kind = LedgerOperationKind.NewJob, Protocol = "montecarlo", JobId = LedgerIds.JobId("j-1"), JobKey = "j-1", Researcher = "student1", ContentHash = new string('c', 64), Units = 3 });
+            await first.Ledger().RecordAsync(Record(11, 1500));
+            await first.Ledger().RecordAsync(Record(12, 2500));
+            await first.Ledger().JobEndedAsync(new LedgerJobEnd { JobKey = "j-1", Protocol = "montecarlo", State = JobState.Done, UnitsDone = 3, ContentHash = new string('c', 64), DispatcherTime = TimeSpan.FromSeconds(2) });
+            await Wait.UntilAsync(() => Entries(journal).Count(e => e.Kind != JournalEntry.RecordBatch) == 2, Patience, "the job anchor and state in the journal");
+            Assert.Equal(3, (await first.Ledger().GetStatusAsync()).PendingRecords); // batch not due for an hour
         }
 
-        await using (var second = await LedgerHost.StartAsync(SiloRoles.Dispatcher, settings, dataDirectory: data))
+        await using (var second = await LedgerCluster.StartAsync(SiloRoles.Dispatcher, settings, dataDirectory: data))
         {
-            Assert.Equal(3, (await second.Ledger.GetStatusAsync()).PendingRecords);
-            await second.Ledger.RecordAsync(Record(11, 1500)); // re-sent after the "crash": nothing new
-            var status = await second.Ledger.FlushAsync();
+            Assert.Equal(3, (await second.Ledger().GetStatusAsync()).PendingRecords);
+            await second.Ledger().RecordAsync(Record(11, 1500)); // re-sent after the "crash": nothing new
+            var status = await second.Ledger().FlushAsync();
             Assert.Equal(0, status.PendingRecords);
             Assert.Equal(3, status.ConfirmedRecords);
         }
@@ -124,18 +125,4 @@ public sealed class LedgerGrainJournalTests
     private static List<JournalEntry> Entries(string journal) => File.Exists(journal) ? [.. LedgerJournal.Read(journal)] : [];
 
     private static List<JournalEntry> Batches(string journal) => [.. Entries(journal).Where(e => e.Kind == JournalEntry.RecordBatch)];
-
-    internal static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 }
