@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using Boid.Client;
+using Boid.Testing;
+using Boid.Testing.Processes;
+using Boid.Testing.Specs;
 using Xunit.Abstractions;
 
 namespace Boid.Cluster.Tests;
@@ -11,27 +14,25 @@ namespace Boid.Cluster.Tests;
 /// </summary>
 public sealed class MultiProcessClusterTests(ITestOutputHelper output)
 {
-    internal static readonly string RepositoryRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(BoidProcess.BoidDll)!, "../../../../.."));
-
     /// <summary>Grain types of Boid itself and of the dashboard: none of them may live on a worker silo.</summary>
     private static readonly string[] DispatcherOnlyNamespaces = ["Boid.", "Orleans.Dashboard"];
 
     [Fact]
     public async Task TwoDispatchersTwoWorkers_KillDispatcherHostingJobMidJob_SameResultAsUndisturbedRun()
     {
-        RequireImage("boid/montecarlo-pi:1");
-        await using var cluster = await TestCluster.CreateAsync();
+        DockerHost.RequireImages(Spec.PiImage);
+        await using var cluster = await TestCluster.CreateAsync(nameof(TwoDispatchersTwoWorkers_KillDispatcherHostingJobMidJob_SameResultAsUndisturbedRun));
         cluster.StartDispatcher("dispatcher-1", leaseTtlSeconds: 10);
         cluster.StartDispatcher("dispatcher-2", leaseTtlSeconds: 10);
         await cluster.WaitForActiveSilosAsync(2, TimeSpan.FromSeconds(90));
-        cluster.StartWorker("worker-1", Account("mpwa"));
-        cluster.StartWorker("worker-2", Account("mpwb"));
+        cluster.StartWorker("worker-1", Accounts.New("mpwa"));
+        cluster.StartWorker("worker-2", Accounts.New("mpwb"));
         await cluster.WaitForActiveSilosAsync(4, TimeSpan.FromSeconds(90));
         string[] dispatchers = ["dispatcher-1", "dispatcher-2"];
 
         using (var api = cluster.Api("dispatcher-1"))
         {
-            await api.AddProtocolAsync(await File.ReadAllTextAsync(Example("protocol.yaml")));
+            await api.AddProtocolAsync(await File.ReadAllTextAsync(Repository.Example("montecarlo-pi", "protocol.yaml")));
         }
 
         // An undisturbed run: the reference result.
@@ -53,7 +54,7 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         var victim = dispatchers.Single(d => cluster.SiloPort(d) == host);
         var survivor = dispatchers.Single(d => d != victim);
         var killedAt = Stopwatch.StartNew();
-        cluster.Processes.Single(p => p.Name == victim).KillHard();
+        cluster.Processes.Single(p => p.Name == victim).Kill9();
         output.WriteLine($"killed {victim} (silo port {host}) hosting job/{disturbed} at {progressed.Progress.Accepted}/{Units} accepted");
 
         var recovered = await WaitForAsync(cluster, [survivor], disturbed, _ => true, TimeSpan.FromMinutes(2));
@@ -68,17 +69,17 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task WorkerFrozenWithUnitsOnLease_UnitsRunOnTheOtherWorker()
     {
-        RequireImage("boid/montecarlo-pi:1");
-        await using var cluster = await TestCluster.CreateAsync();
+        DockerHost.RequireImages(Spec.PiImage);
+        await using var cluster = await TestCluster.CreateAsync(nameof(WorkerFrozenWithUnitsOnLease_UnitsRunOnTheOtherWorker));
         cluster.StartDispatcher("dispatcher", leaseTtlSeconds: 5);
         await cluster.WaitForActiveSilosAsync(1, TimeSpan.FromSeconds(90));
-        var frozenId = Account("frza");
-        var healthyId = Account("frzb");
+        var frozenId = Accounts.New("frza");
+        var healthyId = Accounts.New("frzb");
         var frozen = cluster.StartWorker("worker-frozen", frozenId, slots: 1);
         cluster.StartWorker("worker-healthy", healthyId, slots: 1);
         await cluster.WaitForActiveSilosAsync(3, TimeSpan.FromSeconds(90));
         using var api = cluster.Api("dispatcher");
-        await api.AddProtocolAsync(await File.ReadAllTextAsync(Example("protocol.yaml")));
+        await api.AddProtocolAsync(await File.ReadAllTextAsync(Repository.Example("montecarlo-pi", "protocol.yaml")));
 
         const int Units = 8;
         var jobId = await SubmitAsync(cluster, "dispatcher", PiSpec(Units, 1_500_000));
@@ -118,17 +119,16 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
     public async Task DbInit_RunTwice_SecondRunChangesNothing()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var environment = new Dictionary<string, string>();
-        await using (var first = BoidProcess.Start("db-init-1", environment, "db", "init", "--postgres", database.ConnectionString))
+        using (var first = BoidProcess.Start("db-init-1", ["db", "init", "--postgres", database.ConnectionString]))
         {
-            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, first.Output);
+            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(60), "create the schema") == 0, first.Output);
             Assert.Contains("version 0 → 4", OneLine(first.Output), StringComparison.Ordinal);
         }
 
         var queries = await database.ScalarAsync("SELECT count(*) FROM orleansquery");
-        await using (var second = BoidProcess.Start("db-init-2", environment, "db", "init", "--postgres", database.ConnectionString))
+        using (var second = BoidProcess.Start("db-init-2", ["db", "init", "--postgres", database.ConnectionString]))
         {
-            Assert.True(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, second.Output);
+            Assert.True(await second.WaitForExitAsync(TimeSpan.FromSeconds(60), "find the schema current") == 0, second.Output);
             Assert.Contains("already at version 4; nothing to do", OneLine(second.Output), StringComparison.Ordinal);
             Assert.DoesNotContain("Password", second.Output, StringComparison.OrdinalIgnoreCase);
         }
@@ -211,23 +211,6 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
         return await reader.ReadToEndAsync();
     }
 
-    internal static string PiSpec(int units, int samples) =>
-        File.ReadAllText(Example("job.yaml"))
-            .Replace("units: 200", $"units: {units}", StringComparison.Ordinal)
-            .Replace("\"200000\"", $"\"{samples}\"", StringComparison.Ordinal);
-
-    internal static string Example(string file) => Path.Combine(RepositoryRoot, "examples", "montecarlo-pi", file);
-
-    internal static string Account(string prefix)
-    {
-        const string Alphabet = "abcdefghijklmnopqrstuvwxyz12345";
-        return prefix + new string(Enumerable.Range(0, 12 - prefix.Length).Select(_ => Alphabet[Random.Shared.Next(Alphabet.Length)]).ToArray());
-    }
-
-    internal static void RequireImage(string image)
-    {
-        using var docker = Process.Start(new ProcessStartInfo("docker", $"image inspect --format ok {image}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        docker.WaitForExit();
-        Assert.True(docker.ExitCode == 0, $"image {image} is missing or Docker is not running: run scripts/ensure-docker.sh and deploy/images/build-examples.sh (.ci/run does both)");
-    }
+    /// <summary>The pi example's job at <paramref name="units"/> units of <paramref name="samples"/> samples (deterministic: equal runs, equal results).</summary>
+    internal static string PiSpec(int units, int samples) => Spec.Pi("montecarlo", units, samples).MaxAttempts(3);
 }

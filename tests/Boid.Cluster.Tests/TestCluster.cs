@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Boid.Client;
+using Boid.Testing;
+using Boid.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -9,42 +9,28 @@ using Orleans.Configuration;
 namespace Boid.Cluster.Tests;
 
 /// <summary>
-/// Dispatcher and worker silos as separate OS processes on one PostgreSQL database, sharing one --data
-/// directory (so one result store), each with its own ports. Also an Orleans client on the same cluster for
+/// Dispatcher and worker silos as separate OS processes (a <see cref="Deployment"/>) on one PostgreSQL database, sharing
+/// one --data directory (so one result store), each with its own ports. Also an Orleans client on the same cluster for
 /// questions the HTTP API does not answer (which silo hosts which grain).
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private readonly List<BoidProcess> _processes = [];
+    private readonly Deployment _deployment;
     private readonly Dictionary<string, (int SiloPort, string? Api)> _endpoints = [];
     private IHost? _client;
 
-    private TestCluster(TestDatabase database, DirectoryInfo work)
+    private TestCluster(TestDatabase database, string testName)
     {
         Database = database;
-        Work = work;
+        _deployment = new Deployment(testName, new Dictionary<string, string> { ["Boid__Postgres__ConnectionString"] = database.ConnectionString });
     }
 
     public TestDatabase Database { get; }
 
-    public DirectoryInfo Work { get; }
+    /// <summary>A scratch folder of the test's own (certificates, say), deleted with the cluster.</summary>
+    public DirectoryInfo Work { get; } = new(Repository.NewTempDirectory("boid-cluster"));
 
-    public IReadOnlyList<BoidProcess> Processes => _processes;
-
-    public static async Task<TestCluster> CreateAsync()
-    {
-        var database = await TestDatabase.CreateAsync();
-        var cluster = new TestCluster(database, Directory.CreateTempSubdirectory("boid-cluster-"));
-        await using var init = BoidProcess.Start("db-init", cluster.Environment, "db", "init");
-        var code = await init.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(code == 0, $"boid db init exited {code}:\n{init.Output}");
-        return cluster;
-    }
-
-    public Dictionary<string, string> Environment => new(StringComparer.Ordinal)
-    {
-        ["Boid__Postgres__ConnectionString"] = Database.ConnectionString,
-    };
+    public IReadOnlyList<BoidProcess> Processes => _deployment.Processes;
 
     /// <summary>
     /// TLS arguments (<c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-ca</c>) every silo gets unless it is started
@@ -52,14 +38,24 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string> Tls { get; set; } = [];
 
+    /// <summary>A fresh database with the schema (<c>boid db init</c>) and an empty cluster on it.</summary>
+    public static async Task<TestCluster> CreateAsync(string testName)
+    {
+        var cluster = new TestCluster(await TestDatabase.CreateAsync(), testName);
+        var init = cluster._deployment.Start("db-init", ["db", "init"]);
+        var code = await init.WaitForExitAsync(TimeSpan.FromSeconds(60), "create the schema");
+        Assert.True(code == 0, $"boid db init exited {code}:\n{init.Output}");
+        return cluster;
+    }
+
     public BoidProcess StartDispatcher(string name, int leaseTtlSeconds = 30)
     {
-        var (silo, gateway, api) = (FreePort(), FreePort(), FreePort());
+        var (silo, gateway, api) = (Ports.Free(), Ports.Free(), Ports.Free());
         var url = $"{(Tls.Count > 0 ? "https" : "http")}://127.0.0.1:{api}";
         _endpoints[name] = (silo, url);
-        return Track(BoidProcess.Start(name, Environment, ["dispatcher", "--data", DataDirectory, "--advertise", "127.0.0.1",
-            "--silo-port", Port(silo), "--gateway-port", Port(gateway), "--api", url,
-            "--lease-ttl", leaseTtlSeconds.ToString(CultureInfo.InvariantCulture), .. Tls]));
+        return _deployment.Start(name, ["dispatcher", "--data", _deployment.DataDirectory, "--advertise", "127.0.0.1",
+            "--silo-port", Text(silo), "--gateway-port", Text(gateway), "--api", url,
+            "--lease-ttl", Text(leaseTtlSeconds), .. Tls]);
     }
 
     /// <summary>
@@ -68,20 +64,13 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public BoidProcess StartWorker(string name, string workerId, int slots = 2, IReadOnlyList<string>? tls = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var (silo, gateway) = (FreePort(), FreePort());
+        var (silo, gateway) = (Ports.Free(), Ports.Free());
         _endpoints[name] = (silo, null);
-        var variables = Environment;
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            variables[key] = value;
-        }
-
-        return Track(BoidProcess.Start(name, variables, ["worker", "--data", DataDirectory, "--advertise", "127.0.0.1",
-            "--silo-port", Port(silo), "--gateway-port", Port(gateway), "--worker-id", workerId,
-            "--slots", slots.ToString(CultureInfo.InvariantCulture), .. tls ?? Tls]));
+        _deployment.TrackWorker(workerId);
+        return _deployment.Start(name, ["worker", "--data", _deployment.DataDirectory, "--advertise", "127.0.0.1",
+            "--silo-port", Text(silo), "--gateway-port", Text(gateway), "--worker-id", workerId,
+            "--slots", Text(slots), .. tls ?? Tls], environment);
     }
-
-    public string DataDirectory => Path.Combine(Work.FullName, "data");
 
     public BoidClient Api(string dispatcher) => new(ApiUrl(dispatcher));
 
@@ -89,28 +78,14 @@ public sealed class TestCluster : IAsyncDisposable
 
     public int SiloPort(string name) => _endpoints[name].SiloPort;
 
-    /// <summary>Waits until the membership table shows this many active silos.</summary>
-    public async Task WaitForActiveSilosAsync(int count, TimeSpan timeout)
+    /// <summary>Waits until the membership table shows this many active silos; fails at once if a silo exits meanwhile.</summary>
+    public Task WaitForActiveSilosAsync(int count, TimeSpan timeout) => Wait.UntilAsync(async () =>
     {
-        var deadline = DateTime.UtcNow + timeout;
-        long active = 0;
-        while (DateTime.UtcNow < deadline)
-        {
-            active = await Database.ScalarAsync("SELECT count(*) FROM orleans_membership WHERE status = 3");
-            if (active >= count)
-            {
-                return;
-            }
+        var exited = Processes.FirstOrDefault(p => p.HasExited);
+        Assert.True(exited is null, $"{exited?.Name} exited while the cluster formed:\n{exited?.Tail()}");
+        return await Database.ScalarAsync("SELECT count(*) FROM orleans_membership WHERE status = 3") >= count;
+    }, timeout, $"{count} active silos in the membership table", Logs, TimeSpan.FromMilliseconds(500));
 
-            var exited = _processes.FirstOrDefault(p => p.HasExited);
-            Assert.True(exited is null, $"{exited?.Name} exited while the cluster formed:\n{exited?.Output}");
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"waited {timeout.TotalSeconds:0} s for {count} active silos, saw {active}:\n{Logs()}");
-    }
-
-    /// <summary>Every grain activation in the cluster with the silo port hosting it (through IManagementGrain).</summary>
     /// <summary>Every activation in the cluster, asked of each active silo except those on <paramref name="skipSiloPorts"/> (a frozen process cannot answer).</summary>
     public async Task<IReadOnlyList<(int SiloPort, GrainId Grain, string Type)>> ActivationsAsync(IReadOnlySet<int>? skipSiloPorts = null)
     {
@@ -136,7 +111,8 @@ public sealed class TestCluster : IAsyncDisposable
         return [.. statistics.Select(s => (s.SiloAddress.Endpoint.Port, s.GrainId, s.GrainType))];
     }
 
-    public string Logs() => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{Tail(p.Output)}"));
+    /// <summary>The end of every process's output, for failure messages (full logs in the deployment's log folder).</summary>
+    public string Logs() => _deployment.Diagnostics();
 
     public async ValueTask DisposeAsync()
     {
@@ -146,39 +122,10 @@ public sealed class TestCluster : IAsyncDisposable
             _client.Dispose();
         }
 
-        foreach (var process in _processes.AsEnumerable().Reverse())
-        {
-            await process.DisposeAsync();
-        }
-
+        _deployment.Dispose();
         await Database.DisposeAsync();
-        try
-        {
-            Work.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A container's output directory may still be held; the temp folder is cleaned by the OS.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        Repository.TryDelete(Work.FullName);
     }
 
-    private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
-
-    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private BoidProcess Track(BoidProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

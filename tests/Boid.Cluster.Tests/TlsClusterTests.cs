@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Boid.Client;
+using Boid.Testing;
+using Boid.Testing.Processes;
+using Boid.Testing.Specs;
 using Xunit.Abstractions;
 
 namespace Boid.Cluster.Tests;
@@ -16,29 +19,29 @@ public sealed class TlsClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task TlsCluster_JobOverHttps_SilosWithoutClusterCertificateCannotJoin()
     {
-        MultiProcessClusterTests.RequireImage("boid/montecarlo-pi:1");
-        await using var cluster = await TestCluster.CreateAsync();
+        DockerHost.RequireImages(Spec.PiImage);
+        await using var cluster = await TestCluster.CreateAsync(nameof(TlsCluster_JobOverHttps_SilosWithoutClusterCertificateCannotJoin));
         var pki = IssueCertificates(cluster.Work, "pki");
         var foreign = IssueCertificates(cluster.Work, "foreign-pki"); // same host name, another CA
         cluster.Tls = TlsArguments(pki);
         cluster.StartDispatcher("dispatcher", leaseTtlSeconds: 10);
         await cluster.WaitForActiveSilosAsync(1, TimeSpan.FromSeconds(90));
-        var workerId = MultiProcessClusterTests.Account("tlsw");
+        var workerId = Accounts.New("tlsw");
         cluster.StartWorker("worker", workerId);
         await cluster.WaitForActiveSilosAsync(2, TimeSpan.FromSeconds(90));
 
         // Would-be members: one speaks plain TCP, one presents a certificate of another CA. A joining silo retries
         // its connectivity check for MaxJoinAttemptTime (5 min by default); 20 s is enough to tell.
         var joinQuickly = new Dictionary<string, string> { ["Boid__Membership__MaxJoinAttemptTime"] = "00:00:20" };
-        var plain = cluster.StartWorker("intruder-plain", MultiProcessClusterTests.Account("tlsp"), tls: [], environment: joinQuickly);
-        var impostor = cluster.StartWorker("intruder-foreign-ca", MultiProcessClusterTests.Account("tlsf"), tls: TlsArguments(foreign), environment: joinQuickly);
+        var plain = cluster.StartWorker("intruder-plain", Accounts.New("tlsp"), tls: [], environment: joinQuickly);
+        var impostor = cluster.StartWorker("intruder-foreign-ca", Accounts.New("tlsf"), tls: TlsArguments(foreign), environment: joinQuickly);
         var watch = WatchNeverActiveAsync(cluster, [plain, impostor], TimeSpan.FromMinutes(3));
 
         // The API answers HTTPS with a certificate that chains to the cluster CA and names 127.0.0.1 …
         using var https = new HttpClient(TrustingOnly(Path.Combine(pki, "ca.crt"))) { BaseAddress = cluster.ApiUrl("dispatcher") };
         Assert.Equal("https", https.BaseAddress!.Scheme);
         using var api = new BoidClient(https);
-        await api.AddProtocolAsync(await File.ReadAllTextAsync(MultiProcessClusterTests.Example("protocol.yaml")));
+        await api.AddProtocolAsync(await File.ReadAllTextAsync(Repository.Example("montecarlo-pi", "protocol.yaml")));
         // … and nothing in plain HTTP on the same port.
         using (var plainHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {
@@ -48,15 +51,7 @@ public sealed class TlsClusterTests(ITestOutputHelper output)
 
         const int Units = 8;
         var job = await api.SubmitJobAsync(MultiProcessClusterTests.PiSpec(Units, 200_000));
-        var deadline = Stopwatch.StartNew();
-        Job view;
-        do
-        {
-            await Task.Delay(500);
-            view = await api.GetJobAsync(job.Id);
-        }
-        while (!view.IsFinished && deadline.Elapsed < TimeSpan.FromMinutes(4));
-
+        var view = await api.WaitUntilFinishedAsync(job.Id, TimeSpan.FromMinutes(4), cluster.Logs);
         MultiProcessClusterTests.AssertDone(view, Units, cluster);
         await using (var stream = await api.OpenResultFileAsync(job.Id, "result.json"))
         using (var reader = new StreamReader(stream))
@@ -117,17 +112,9 @@ public sealed class TlsClusterTests(ITestOutputHelper output)
     private static string IssueCertificates(DirectoryInfo work, string name)
     {
         var directory = Path.Combine(work.FullName, name);
-        var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { Path.Combine(MultiProcessClusterTests.RepositoryRoot, "deploy", "issue-certs.sh"), directory, "127.0.0.1" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var issue = Process.Start(start)!;
-        var errors = issue.StandardError.ReadToEnd();
-        issue.WaitForExit();
-        Assert.True(issue.ExitCode == 0, $"issue-certs.sh exited {issue.ExitCode}: {errors}");
-        Assert.True(File.Exists(Path.Combine(directory, "127.0.0.1", "silo.key")), errors);
+        var (code, output) = Shell.Run("bash", Path.Combine(Repository.Root, "deploy", "issue-certs.sh"), directory, "127.0.0.1");
+        Assert.True(code == 0, $"issue-certs.sh exited {code}: {output}");
+        Assert.True(File.Exists(Path.Combine(directory, "127.0.0.1", "silo.key")), output);
         return directory;
     }
 

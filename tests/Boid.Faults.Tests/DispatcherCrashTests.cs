@@ -1,4 +1,6 @@
 using Boid.Faults.Tests.Infrastructure;
+using Boid.Testing;
+using Boid.Testing.Processes;
 using Xunit.Abstractions;
 
 namespace Boid.Faults.Tests;
@@ -12,7 +14,7 @@ public sealed class DispatcherCrashTests(ITestOutputHelper output)
     {
         var expected = await PiBaseline.ResultJsonAsync(output);
         using var deployment = new Deployment(nameof(Up_Kill9MidJobThenRestartOnSameData_CompletesWithUndisturbedResult));
-        var worker = Machine.WorkerId("crashup");
+        var worker = Accounts.New("crashup");
         var up = deployment.StartUp("up-1", worker, slots: 2);
         await up.WaitUntilRunningAsync();
         await deployment.Client.AddProtocolAsync(PiJob.Protocol);
@@ -20,7 +22,7 @@ public sealed class DispatcherCrashTests(ITestOutputHelper output)
         await deployment.WaitForJobAsync(job.Id, j => j.Progress.Accepted >= 8, "accept 8 of its units");
 
         up.Kill9();
-        var leftovers = Machine.Containers($"boid.worker={worker}");
+        var leftovers = DockerHost.Containers($"boid.worker={worker}");
         output.WriteLine($"killed `boid up` mid-job; {leftovers.Count} of its containers left behind");
 
         var up2 = deployment.StartUp("up-2", worker, slots: 2);
@@ -36,7 +38,7 @@ public sealed class DispatcherCrashTests(ITestOutputHelper output)
         await deployment.WaitForJobAsync(job.Id, j => j.IsFinished, "finish after the restart");
         var units = await PiJob.AssertCompletedOnceAsync(deployment.Client, job.Id, expected);
         output.WriteLine($"attempts beyond one per unit: {units.Sum(u => u.Attempts.Count - 1)} ({string.Join(", ", units.SelectMany(u => u.Attempts).Where(a => a.Outcome != "Succeeded").Select(a => a.Outcome))})");
-        Assert.Empty(Machine.Containers($"boid.worker={worker}"));
+        Assert.Empty(DockerHost.Containers($"boid.worker={worker}"));
     }
 
     [Fact]
@@ -44,7 +46,7 @@ public sealed class DispatcherCrashTests(ITestOutputHelper output)
     {
         var expected = await PiBaseline.ResultJsonAsync(output);
         using var deployment = new Deployment(nameof(Dispatcher_Kill9WhileWorkerSiloRunsThenRestart_WorkerExitsAndRestartedWorkerCompletesJob));
-        var workerId = Machine.WorkerId("crashdsp");
+        var workerId = Accounts.New("crashdsp");
         var dispatcher = deployment.StartDispatcher("dispatcher-1", "--lease-ttl", "3");
         await dispatcher.WaitUntilRunningAsync();
         var worker = deployment.StartWorker("worker-1", workerId, slots: 3);
@@ -66,7 +68,7 @@ public sealed class DispatcherCrashTests(ITestOutputHelper output)
         // Development (localhost) clustering keeps the membership table in the dispatcher's memory. The restarted
         // dispatcher starts a new table; the worker silo sees its version go back and Orleans stops that silo
         // (FailFast: "The cluster's membership state has been lost and this silo must terminate").
-        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(90)),
+        Assert.True(await worker.ExitedWithinAsync(TimeSpan.FromSeconds(90)),
             $"waited 90 s for the worker silo to leave the lost cluster after the dispatcher restart:\n{worker.Tail()}");
         var workerExitedAt = DateTimeOffset.UtcNow;
         Assert.Contains("membership state has been lost", worker.Output, StringComparison.Ordinal);
@@ -84,6 +86,6 @@ public sealed class DispatcherCrashTests(ITestOutputHelper output)
         await deployment.WaitForJobAsync(job.Id, j => j.IsFinished, "finish after the restarts");
         await PiJob.AssertCompletedOnceAsync(deployment.Client, job.Id, expected);
         Assert.False(worker2.HasExited, $"the restarted worker exited:\n{worker2.Tail()}");
-        Assert.Empty(Machine.Containers($"boid.worker={workerId}"));
+        Assert.Empty(DockerHost.Containers($"boid.worker={workerId}"));
     }
 }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Boid.Client;
-using Boid.Faults.Tests.Infrastructure;
+using Boid.Testing;
+using Boid.Testing.Processes;
+using Boid.Testing.Specs;
 using Xunit.Abstractions;
 
 namespace Boid.Faults.Tests;
@@ -11,45 +13,34 @@ namespace Boid.Faults.Tests;
 [Collection(FaultsCollection.Name)]
 public sealed class HostileUnitTests(ITestOutputHelper output)
 {
-    private const string Protocol = "name: faults\nimages: [\"boid/*\"]\n";
+    private static readonly string Protocol = Spec.Protocol("faults");
 
     private static readonly TimeSpan UnitTimeout = TimeSpan.FromSeconds(4);
 
     [Fact]
     public async Task HostileUnits_EndWithinLimitsWithReasons_WorkerKeepsServing()
     {
-        Machine.RequireImages("boid/busybox:1");
+        DockerHost.RequireImages(Spec.Busybox);
         using var deployment = new Deployment(nameof(HostileUnits_EndWithinLimitsWithReasons_WorkerKeepsServing));
-        var workerId = Machine.WorkerId("hostile");
+        var workerId = Accounts.New("hostile");
         var up = deployment.StartUp("up", workerId, slots: 2);
         await up.WaitUntilRunningAsync();
         await deployment.Client.AddProtocolAsync(Protocol);
 
         // 0 hangs and ignores SIGTERM; 1 sleeps forever; 2 is a fork bomb (then waits); 3 fills /out; 4 fills /tmp; 5 is healthy.
-        var hostile = await deployment.Client.SubmitJobAsync("""
-            protocol: faults
-            image: boid/busybox:1
-            command: ["sh", "-c", "{{attack}}"]
-            sweep:
-              attack:
-                - "trap '' TERM INT HUP; while true; do sleep 1; done"
-                - "exec sleep 2147483647"
-                - "bomb() { bomb | bomb & }; bomb; exec sleep 2147483647"
-                - "cat /dev/zero > /out/fill"
-                - "cat /dev/zero > /tmp/fill"
-                - "echo ok > /out/ok.txt"
-            resources: {memory: 64Mi, timeout: 4s, pids: 64, tmp: 2Mi}
-            outputs: {max_size: 1Mi}
-            max_attempts: 1
-            max_failed_percent: 100
-            """);
-        var healthy = await deployment.Client.SubmitJobAsync("""
-            protocol: faults
-            image: boid/busybox:1
-            command: ["sh", "-c", "echo {{unit}} > /out/n.txt"]
-            units: 6
-            outputs: {required: [n.txt]}
-            """);
+        var hostile = await deployment.Client.SubmitJobAsync(Spec.Job("faults").Shell("{{attack}}")
+            .Sweep(
+                "attack",
+                "trap '' TERM INT HUP; while true; do sleep 1; done",
+                "exec sleep 2147483647",
+                "bomb() { bomb | bomb & }; bomb; exec sleep 2147483647",
+                "cat /dev/zero > /out/fill",
+                "cat /dev/zero > /tmp/fill",
+                "echo ok > /out/ok.txt")
+            .Resources("memory: 64Mi, timeout: 4s, pids: 64, tmp: 2Mi")
+            .Outputs("max_size: 1Mi")
+            .EveryFailureCounts());
+        var healthy = await deployment.Client.SubmitJobAsync(Spec.Job("faults").Shell("echo {{unit}} > /out/n.txt").Units(6).Outputs("required: [n.txt]"));
 
         var clock = Stopwatch.StartNew();
         var hostileDone = await deployment.WaitForJobAsync(hostile.Id, j => j.IsFinished, "end all its hostile units", TimeSpan.FromMinutes(2));
@@ -102,7 +93,7 @@ public sealed class HostileUnitTests(ITestOutputHelper output)
             Assert.True(ended - started <= UnitTimeout + TimeSpan.FromSeconds(15), $"unit {i}'s attempt took {ended - started}");
         }
 
-        Assert.Empty(Machine.Containers($"boid.worker={workerId}"));
+        Assert.Empty(DockerHost.Containers($"boid.worker={workerId}"));
         Assert.False(up.HasExited, up.Tail());
     }
 }

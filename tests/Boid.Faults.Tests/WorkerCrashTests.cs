@@ -2,6 +2,8 @@ using Boid.Abstractions.Grains;
 using Boid.Abstractions.Model;
 using Boid.Client;
 using Boid.Faults.Tests.Infrastructure;
+using Boid.Testing;
+using Boid.Testing.Processes;
 using Xunit.Abstractions;
 using UnitStatus = Boid.Client.UnitStatus;
 using WorkerView = Boid.Client.Worker;
@@ -19,8 +21,8 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
         const string Test = nameof(Worker_Kill9MidUnitThenRestart_LeftoversRemovedLeasesExpireNothingCountedTwice);
         var expected = await PiBaseline.ResultJsonAsync(output);
         using var deployment = new Deployment(Test);
-        var workerId = Machine.WorkerId("crashwrk");
-        var survivorId = Machine.WorkerId("survivor");
+        var workerId = Accounts.New("crashwrk");
+        var survivorId = Accounts.New("survivor");
         var dispatcher = deployment.StartDispatcher("dispatcher", "--lease-ttl", "6"); // short for the test, with room for a renewal that is late on a loaded machine
         await dispatcher.WaitUntilRunningAsync();
         var worker = deployment.StartWorker("worker-1", workerId, slots: 3);
@@ -30,12 +32,12 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
         await deployment.Client.AddProtocolAsync(PiJob.Protocol);
         var job = await deployment.Client.SubmitJobAsync(PiJob.Spec(sleepSeconds: 3));
         await deployment.WaitForJobAsync(job.Id, j => j.Progress.Accepted >= 3, "accept 3 of its units");
-        await deployment.UntilAsync(() => Task.FromResult(Machine.Containers($"boid.worker={workerId}", runningOnly: true).Count >= 2),
+        await deployment.UntilAsync(() => Task.FromResult(DockerHost.Containers($"boid.worker={workerId}", runningOnly: true).Count >= 2),
             TimeSpan.FromSeconds(30), "two of the worker's containers to run at once");
 
         var killedAt = worker.Kill9();
-        var leftovers = Machine.Containers($"boid.worker={workerId}");
-        var lost = leftovers.Select(Machine.Labels).Where(l => l.ContainsKey("boid.lease")).ToDictionary(l => l["boid.lease"], l => l["boid.unit"]);
+        var leftovers = DockerHost.Containers($"boid.worker={workerId}");
+        var lost = leftovers.Select(DockerHost.Labels).Where(l => l.ContainsKey("boid.lease")).ToDictionary(l => l["boid.lease"], l => l["boid.unit"]);
         output.WriteLine($"killed the worker with {leftovers.Count} containers running: units {string.Join(", ", lost.Values)}");
         Assert.NotEmpty(lost);
 
@@ -63,11 +65,11 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
 
         Measurements.Record(output, Test, "worker kill -9 -> lease expired (max over lost units, lease TTL 6 s)", detection.Max());
         Measurements.Record(output, Test, "worker kill -9 -> unit leased again by the surviving worker (max over lost units)", redispatch.Max());
-        Assert.True(Machine.Containers($"boid.worker={workerId}").Intersect(leftovers).Any(), "the killed worker's containers vanished before it restarted");
+        Assert.True(DockerHost.Containers($"boid.worker={workerId}").Intersect(leftovers).Any(), "the killed worker's containers vanished before it restarted");
 
         // The killed worker starts again: at start it removes what its predecessor left behind.
         var worker2 = deployment.StartWorker("worker-2", workerId, slots: 3);
-        await deployment.UntilAsync(() => Task.FromResult(!Machine.Containers($"boid.worker={workerId}").Intersect(leftovers).Any()),
+        await deployment.UntilAsync(() => Task.FromResult(!DockerHost.Containers($"boid.worker={workerId}").Intersect(leftovers).Any()),
             TimeSpan.FromSeconds(90), $"the restarted worker to remove the containers its predecessor left ({string.Join(", ", leftovers.Select(c => c[..12]))})");
         Measurements.Record(output, Test, "worker restart (process start) -> its leftovers removed", DateTimeOffset.UtcNow - worker2.StartedAt);
         await worker2.WaitForOutputAsync("left behind by an earlier run", TimeSpan.FromSeconds(30), "log the leftovers it removed");
@@ -82,8 +84,8 @@ public sealed class WorkerCrashTests(ITestOutputHelper output)
 
         var workers = (await deployment.Client.ListWorkersAsync()).Where(w => w.Account == workerId || w.Account == survivorId).ToList();
         Assert.Equal(PiJob.Units + 1, workers.Sum(w => w.UnitsAccepted)); // every unit and the amalgamation, once
-        Assert.Empty(Machine.Containers($"boid.worker={workerId}"));
-        Assert.Empty(Machine.Containers($"boid.worker={survivorId}"));
+        Assert.Empty(DockerHost.Containers($"boid.worker={workerId}"));
+        Assert.Empty(DockerHost.Containers($"boid.worker={survivorId}"));
 
         await DuplicateAndLateReports_ChangeNothingAsync(deployment, job.Id, units, lost, expected, workers);
         Assert.False(worker2.HasExited, worker2.Tail());

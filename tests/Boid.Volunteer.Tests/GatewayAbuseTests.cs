@@ -6,13 +6,15 @@ using System.Text.Json;
 using Boid.Abstractions.Gateway;
 using Boid.Abstractions.Model;
 using Boid.Eosio;
+using Boid.Testing;
+using Boid.Testing.Processes;
 
 namespace Boid.Volunteer.Tests;
 
 /// <summary>One dispatcher process on loopback with short tokens and a small daily quota, shared by the abuse tests.</summary>
 public sealed class AbuseDispatcherFixture : IAsyncLifetime
 {
-    public Dispatcher Dispatcher { get; } = new("127.0.0.1", new Dictionary<string, string>
+    public Dispatcher Dispatcher { get; } = new(nameof(GatewayAbuseTests), "127.0.0.1", new Dictionary<string, string>
     {
         ["Boid__Gateway__TokenTtl"] = "00:00:03",
         ["Boid__Gateway__DailyQuota"] = "4",
@@ -20,19 +22,23 @@ public sealed class AbuseDispatcherFixture : IAsyncLifetime
     });
 
     /// <summary>Accounts the protocol approves (join: approved); any other is refused.</summary>
-    public string[] Approved { get; } = Enumerable.Range(0, 11).Select(i => Specs.NewAccount($"ok{(char)('a' + i)}")).ToArray();
+    public string[] Approved { get; } = Enumerable.Range(0, 11).Select(i => Accounts.New($"ok{(char)('a' + i)}")).ToArray();
 
     /// <summary>Approved accounts for the honest remote worker processes.</summary>
-    public string[] Honest { get; } = [Specs.NewAccount("honesta"), Specs.NewAccount("honestb")];
+    public string[] Honest { get; } = [Accounts.New("honesta"), Accounts.New("honestb")];
 
     public async Task InitializeAsync()
     {
         await Dispatcher.StartAsync();
-        await Dispatcher.AddProtocolAsync(Specs.Protocol("volabuse", join: "approved", results: "any", approved: [.. Approved, .. Honest]));
-        await Dispatcher.AddProtocolAsync(Specs.Protocol("volstrict", join: "approved", results: "replicated-only", approved: Approved));
+        await Dispatcher.Client.AddProtocolAsync(Specs.Protocol("volabuse", join: "approved", results: "any", approved: [.. Approved, .. Honest]));
+        await Dispatcher.Client.AddProtocolAsync(Specs.Protocol("volstrict", join: "approved", results: "replicated-only", approved: Approved));
     }
 
-    public Task DisposeAsync() => Dispatcher.DisposeAsync().AsTask();
+    public Task DisposeAsync()
+    {
+        Dispatcher.Dispose();
+        return Task.CompletedTask;
+    }
 }
 
 [Collection("volunteer")]
@@ -70,7 +76,7 @@ public sealed class GatewayAbuseTests(AbuseDispatcherFixture fixture) : IClassFi
     public async Task Session_UnapprovedAccount_Forbidden()
     {
         using var key = PrivateKey.Generate();
-        using var response = await PostSessionAsync(Sign(Specs.NewAccount("nobody"), key, await DispatcherIdAsync()));
+        using var response = await PostSessionAsync(Sign(Accounts.New("nobody"), key, await DispatcherIdAsync()));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("not admitted", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -261,8 +267,7 @@ public sealed class GatewayAbuseTests(AbuseDispatcherFixture fixture) : IClassFi
             // Fresh approved accounts: their keys bind on first use (accounts 0-6 are bound to the other tests' keys).
             foreach (var account in fixture.Honest)
             {
-                honest.Add(BoidProcess.Start(["worker", "--join", D.Url, "--account", account, "--key", Specs.NewKeyFile(), "--slots", "1",
-                    "--data", Directory.CreateTempSubdirectory("boid-vol-honest-").FullName]));
+                honest.Add(D.Deployment.StartRemoteWorker("honest-" + account, account, Specs.NewKeyFile(), slots: 1));
             }
 
             await D.WaitDoneAsync(id, TimeSpan.FromMinutes(3));
@@ -271,7 +276,7 @@ public sealed class GatewayAbuseTests(AbuseDispatcherFixture fixture) : IClassFi
         {
             foreach (var worker in honest)
             {
-                await worker.DisposeAsync();
+                worker.Dispose();
             }
         }
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Net.Sockets;
+using Boid.Testing;
 
 namespace Boid.Volunteer.Tests;
 
@@ -77,14 +77,13 @@ public sealed class NetworkNamespace : IDisposable
 
     public void Dispose() => Run("ip", $"netns del {Name}", check: false);
 
+    /// <summary>Runs <c>ip</c> (or another tool) with space-separated arguments; fails, saying it needs root, unless told not to check.</summary>
     private static void Run(string file, string arguments, bool check = true)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (check && process.ExitCode != 0)
+        var (code, output) = Shell.Run(file, arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (check && code != 0)
         {
-            throw new InvalidOperationException($"'{file} {arguments}' failed ({process.ExitCode}): {error.Trim()} — network namespaces need root (CAP_NET_ADMIN/CAP_SYS_ADMIN)");
+            throw new InvalidOperationException($"'{file} {arguments}' failed ({code}): {output.Trim()} — network namespaces need root (CAP_NET_ADMIN/CAP_SYS_ADMIN)");
         }
     }
 }

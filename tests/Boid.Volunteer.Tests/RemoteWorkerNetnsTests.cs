@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Boid.Testing;
+using Boid.Testing.Processes;
 
 namespace Boid.Volunteer.Tests;
 
@@ -10,55 +12,41 @@ namespace Boid.Volunteer.Tests;
 public sealed class RemoteWorkerNetnsTests : IAsyncLifetime
 {
     private readonly List<NetworkNamespace> _namespaces = [];
-    private readonly List<BoidProcess> _workers = [];
     private Dispatcher _dispatcher = null!;
 
     public async Task InitializeAsync()
     {
         _namespaces.Add(NetworkNamespace.Create(0, "10.213.0.1"));
         _namespaces.Add(NetworkNamespace.Create(1, "10.213.0.1"));
-        _dispatcher = new Dispatcher("10.213.0.1");
+        _dispatcher = new Dispatcher(nameof(RemoteWorkerNetnsTests), "10.213.0.1");
         await _dispatcher.StartAsync();
-        await _dispatcher.AddProtocolAsync(Specs.Protocol("volpi"));
+        await _dispatcher.Client.AddProtocolAsync(Specs.Protocol("volpi"));
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        foreach (var worker in _workers)
-        {
-            await worker.DisposeAsync();
-        }
-
-        await _dispatcher.DisposeAsync();
+        _dispatcher.Dispose(); // its remote workers and worker silos too
         foreach (var ns in _namespaces)
         {
             ns.Dispose();
         }
+
+        return Task.CompletedTask;
     }
 
-    private BoidProcess StartRemoteWorker(NetworkNamespace ns, string account, string keyFile)
-    {
-        var worker = BoidProcess.Start(
-            ["worker", "--join", _dispatcher.Url, "--allow-http", "--account", account, "--key", keyFile, "--slots", "2",
-             "--data", Directory.CreateTempSubdirectory("boid-vol-remote-").FullName],
-            netns: ns.Name);
-        _workers.Add(worker);
-        return worker;
-    }
+    private BoidProcess StartRemoteWorker(NetworkNamespace ns, string account, string keyFile) =>
+        _dispatcher.Deployment.StartRemoteWorker("remote-" + account, account, keyFile, slots: 2, ns.Name, "--allow-http");
 
     [Fact]
     public async Task RemoteWorkersInNetworkNamespaces_PiJob_SameResultAsWorkerSilo()
     {
         // Worker silo (a trusted cluster member) first: the reference result.
         var silo = _dispatcher.StartWorkerSilo("volsilo");
-        _workers.Add(silo);
         var reference = await _dispatcher.SubmitAsync(Specs.Pi("volpi", units: 6, samples: 20000));
         await _dispatcher.WaitDoneAsync(reference, TimeSpan.FromMinutes(3));
         await silo.InterruptAsync(TimeSpan.FromSeconds(60)); // Ctrl+C: the silo leaves the cluster cleanly
-        _workers.Remove(silo);
-        await silo.DisposeAsync();
 
-        var (a, b) = (Specs.NewAccount("vola"), Specs.NewAccount("volb"));
+        var (a, b) = (Accounts.New("vola"), Accounts.New("volb"));
         StartRemoteWorker(_namespaces[0], a, Specs.NewKeyFile());
         StartRemoteWorker(_namespaces[1], b, Specs.NewKeyFile());
         var remote = await _dispatcher.SubmitAsync(Specs.Pi("volpi", units: 6, samples: 20000));
@@ -79,7 +67,7 @@ public sealed class RemoteWorkerNetnsTests : IAsyncLifetime
     [Fact]
     public async Task RemoteWorkersInNetworkNamespaces_DispatcherKilledAndRestarted_ResumeWithNothingLostOrDoubleCounted()
     {
-        var (a, b) = (Specs.NewAccount("volc"), Specs.NewAccount("vold"));
+        var (a, b) = (Accounts.New("volc"), Accounts.New("vold"));
         var workerA = StartRemoteWorker(_namespaces[0], a, Specs.NewKeyFile());
         var workerB = StartRemoteWorker(_namespaces[1], b, Specs.NewKeyFile());
         const int Units = 12;
@@ -93,7 +81,7 @@ public sealed class RemoteWorkerNetnsTests : IAsyncLifetime
             await Task.Delay(200);
         }
 
-        await _dispatcher.KillAsync();
+        _dispatcher.Kill();
         await Task.Delay(TimeSpan.FromSeconds(3));
         await _dispatcher.StartAsync();
         var job = await _dispatcher.WaitDoneAsync(id, TimeSpan.FromMinutes(4));

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Boid.Testing.Processes;
 using Xunit.Abstractions;
 
 namespace Boid.Faults.Tests.Infrastructure;
 
-/// <summary>Measured times, printed to the test output and appended to <c>$TMPDIR/boid-faults-logs/measurements.tsv</c> (docs/reliability.md quotes them).</summary>
+/// <summary>Measured times, printed to the test output and appended to <c>$TMPDIR/boid-test-logs/measurements.tsv</c> (docs/reliability.md quotes them).</summary>
 public static class Measurements
 {
     private static readonly Lock Gate = new();
@@ -14,7 +15,7 @@ public static class Measurements
         output.WriteLine($"measured: {what} = {value.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         lock (Gate)
         {
-            var path = Path.Combine(Path.GetTempPath(), "boid-faults-logs", "measurements.tsv");
+            var path = Path.Combine(Deployment.LogRoot, "measurements.tsv");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.AppendAllLines(path, [line]);
         }

@@ -1,3 +1,5 @@
+using Boid.Testing;
+using Boid.Testing.Processes;
 using Xunit.Abstractions;
 
 namespace Boid.Faults.Tests.Infrastructure;
@@ -15,9 +17,9 @@ public static class PiBaseline
         {
             if (_resultJson is null)
             {
-                Machine.RequireImages(PiJob.Image);
+                DockerHost.RequireImages(PiJob.Image);
                 using var deployment = new Deployment("baseline");
-                var up = deployment.StartUp("up", Machine.WorkerId("base"), slots: 2);
+                var up = deployment.StartUp("up", Accounts.New("base"), slots: 2);
                 await up.WaitUntilRunningAsync();
                 await deployment.Client.AddProtocolAsync(PiJob.Protocol);
                 var job = await deployment.Client.SubmitJobAsync(PiJob.Spec());

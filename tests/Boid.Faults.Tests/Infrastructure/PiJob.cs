@@ -1,5 +1,6 @@
 using System.Globalization;
 using Boid.Client;
+using Boid.Testing;
 
 namespace Boid.Faults.Tests.Infrastructure;
 
@@ -12,29 +13,12 @@ public static class PiJob
 {
     public const int Units = 30;
 
-    public const string Image = "boid/montecarlo-pi:1";
+    public const string Image = Testing.Specs.Spec.PiImage;
 
-    public static string Protocol => File.ReadAllText(Machine.Example("montecarlo-pi", "protocol.yaml"));
+    public static string Protocol => File.ReadAllText(Repository.Example("montecarlo-pi", "protocol.yaml"));
 
-    public static string Spec(double sleepSeconds = 0)
-    {
-        var command = sleepSeconds > 0
-            ? $"[\"sh\", \"-c\", \"sleep {sleepSeconds.ToString(CultureInfo.InvariantCulture)}; exec /app/pi.sh {{{{unit}}}} 200000 1000\"]"
-            : "[\"/app/pi.sh\", \"{{unit}}\", \"200000\", \"1000\"]";
-        return $$"""
-            protocol: montecarlo
-            name: pi-faults
-            image: {{Image}}
-            command: {{command}}
-            units: {{Units}}
-            resources: {cpus: 1, memory: 64Mi, timeout: 2m}
-            max_attempts: 3
-            outputs: {max_size: 1Mi, required: [result.txt]}
-            amalgamate:
-              command: ["/app/amalgamate.sh"]
-              resources: {memory: 64Mi, timeout: 2m}
-            """;
-    }
+    public static string Spec(double sleepSeconds = 0) =>
+        Testing.Specs.Spec.Pi("montecarlo", Units, 200_000, sleepSeconds).Name("pi-faults").MaxAttempts(3);
 
     public static async Task<byte[]> ResultJsonAsync(BoidClient client, string jobId)
     {
