@@ -3,6 +3,8 @@ namespace Boid.Containers;
 /// <summary>Options of <see cref="DockerContainerRunner"/> (configuration section <c>Boid:Containers</c>).</summary>
 public sealed class DockerRunnerOptions
 {
+    public const string SectionName = "Boid:Containers";
+
     /// <summary>Docker Engine endpoint.</summary>
     /// <value>Default <c>unix:///var/run/docker.sock</c>.</value>
     public Uri Endpoint { get; set; } = new("unix:///var/run/docker.sock");

@@ -5,6 +5,8 @@ namespace Boid.Grains;
 /// <summary>Dispatcher settings, bound from <c>Boid:Dispatch</c>.</summary>
 public sealed class DispatchOptions
 {
+    public const string SectionName = "Boid:Dispatch";
+
     /// <summary>A lease not renewed for this long is taken back and its unit dispatched again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);

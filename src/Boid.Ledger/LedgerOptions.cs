@@ -9,6 +9,8 @@ namespace Boid.Ledger;
 /// </summary>
 public sealed class LedgerOptions
 {
+    public const string SectionName = "Boid:Ledger";
+
     /// <summary>Antelope chain API endpoint (e.g. <c>https://testnet.example/</c>). Empty: journal only.</summary>
     public string? Chain { get; set; }
 

@@ -5,6 +5,8 @@ namespace Boid.Worker;
 /// <summary>Worker settings, bound from <c>Boid:Worker</c>.</summary>
 public sealed class WorkerOptions
 {
+    public const string SectionName = "Boid:Worker";
+
     /// <summary>The contributor account this worker is credited to (an Antelope name).</summary>
     [Required, RegularExpression("^[a-z1-5.]{1,12}$", ErrorMessage = "Boid:Worker:Id must be an Antelope name: 1-12 characters of a-z, 1-5 and '.'")]
     public string Id { get; set; } = "localworker";

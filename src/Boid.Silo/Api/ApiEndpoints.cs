@@ -31,8 +31,8 @@ public static class ApiEndpoints
     public static WebApplicationBuilder AddBoidApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration("Boid:Api");
-        var api = builder.Configuration.GetSection("Boid:Api").Get<ApiOptions>() ?? new ApiOptions();
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
+        var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
         builder.WebHost.UseUrls(api.Url);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -5,6 +5,8 @@ namespace Boid.Silo.Api;
 /// <summary>The dispatcher's HTTP API, bound from <c>Boid:Api</c>.</summary>
 public sealed class ApiOptions
 {
+    public const string SectionName = "Boid:Api";
+
     /// <summary>Where the API listens. Loopback unless told otherwise.</summary>
     public string Url { get; set; } = "http://127.0.0.1:5080";
 

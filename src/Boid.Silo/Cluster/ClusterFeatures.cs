@@ -74,7 +74,8 @@ public static class ClusterFeatures
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
 
-        if (configuration["Boid:Results:Directory"] is { Length: > 0 } results)
+        var telemetry = configuration.Bound<TelemetryOptions>(TelemetryOptions.SectionName);
+        if (configuration.Bound<ResultsOptions>(ResultsOptions.SectionName).Directory is { Length: > 0 } results)
         {
             // Several silos on several hosts must see one result store: a shared mount (NFS) named here.
             builder.Services.Replace(ServiceDescriptor.Singleton<IResultStore>(new LocalResultStore(Path.GetFullPath(results))));
@@ -84,12 +85,12 @@ public static class ClusterFeatures
         {
             // A worker silo serves no API: Kestrel gets an ephemeral loopback port (so several workers share a
             // host), or Boid:Telemetry:MetricsUrl where it serves /metrics for Prometheus.
-            builder.WebHost.UseUrls(configuration["Boid:Telemetry:MetricsUrl"] ?? "http://127.0.0.1:0");
+            builder.WebHost.UseUrls(telemetry.MetricsUrl ?? "http://127.0.0.1:0");
         }
 
         var otlp = OtlpEndpoint(configuration);
         var prometheus = PrometheusEnabled(configuration, roles);
-        var telemetry = builder.Services.AddOpenTelemetry()
+        var openTelemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("boid", serviceInstanceId: $"{roles.ToString().ToLowerInvariant()}-{Environment.MachineName}-{Environment.ProcessId}"))
             .WithMetrics(m =>
             {
@@ -106,7 +107,7 @@ public static class ClusterFeatures
             });
         if (otlp is { Length: > 0 })
         {
-            telemetry.WithTracing(t => t
+            openTelemetry.WithTracing(t => t
                 .AddSource(BoidMetrics.ActivitySourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
         }
@@ -139,11 +140,13 @@ public static class ClusterFeatures
     }
 
     private static string? OtlpEndpoint(IConfiguration configuration) =>
-        configuration["Boid:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        configuration.Bound<TelemetryOptions>(TelemetryOptions.SectionName).OtlpEndpoint ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
 
-    private static bool PrometheusEnabled(IConfiguration configuration, SiloRoles roles) =>
-        configuration.GetValue("Boid:Telemetry:Prometheus", true)
-        && (roles.HasFlag(SiloRoles.Dispatcher) || configuration["Boid:Telemetry:MetricsUrl"] is { Length: > 0 });
+    private static bool PrometheusEnabled(IConfiguration configuration, SiloRoles roles)
+    {
+        var telemetry = configuration.Bound<TelemetryOptions>(TelemetryOptions.SectionName);
+        return telemetry.Prometheus && (roles.HasFlag(SiloRoles.Dispatcher) || telemetry.MetricsUrl is { Length: > 0 });
+    }
 
     /// <summary>
     /// The silo's certificate: <c>Boid:Tls:CertificateFile</c> (PEM with <c>Boid:Tls:KeyFile</c>, or PKCS#12
@@ -151,8 +154,8 @@ public static class ClusterFeatures
     /// </summary>
     public static X509Certificate2? LoadCertificate(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration["Boid:Tls:CertificateFile"] is not { Length: > 0 } file)
+        var tls = configuration.Bound<SiloTlsOptions>(SiloTlsOptions.SectionName);
+        if (tls.CertificateFile is not { Length: > 0 } file)
         {
             return null;
         }
@@ -162,20 +165,20 @@ public static class ClusterFeatures
             throw new InvalidOperationException($"Boid:Tls:CertificateFile: no file '{file}'");
         }
 
-        if (configuration["Boid:Tls:KeyFile"] is { Length: > 0 } key)
+        if (tls.KeyFile is { Length: > 0 } key)
         {
             using var pem = X509Certificate2.CreateFromPemFile(file, key);
             // Re-import so the key is usable by SslStream on every platform.
             return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         }
 
-        return X509CertificateLoader.LoadPkcs12FromFile(file, configuration["Boid:Tls:Password"]);
+        return X509CertificateLoader.LoadPkcs12FromFile(file, tls.Password);
     }
 
     private static X509Certificate2Collection LoadAuthorities(IConfiguration configuration)
     {
         var authorities = new X509Certificate2Collection();
-        if (configuration["Boid:Tls:CaFile"] is { Length: > 0 } ca)
+        if (configuration.Bound<SiloTlsOptions>(SiloTlsOptions.SectionName).CaFile is { Length: > 0 } ca)
         {
             if (!File.Exists(ca))
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Boid.Abstractions;
+using Boid.Silo.Hosting;
 using Boid.Silo.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,32 +19,15 @@ namespace Boid.Silo.Cluster;
 /// </summary>
 public static partial class ClusterHosting
 {
+    /// <summary>The section whose values override <see cref="ClusterMembershipOptions"/> (names of its properties).</summary>
+    public const string MembershipSectionName = "Boid:Membership";
+
     /// <summary>
     /// The PostgreSQL connection string from configuration (<c>Boid:Postgres:ConnectionString</c>, environment
     /// <c>Boid__Postgres__ConnectionString</c>, or the first line of <c>Boid:Postgres:ConnectionStringFile</c>), or null.
     /// </summary>
-    public static string? PostgresConnectionString(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration["Boid:Postgres:ConnectionString"] is { Length: > 0 } direct)
-        {
-            return direct;
-        }
-
-        if (configuration["Boid:Postgres:ConnectionStringFile"] is { Length: > 0 } file)
-        {
-            if (!File.Exists(file))
-            {
-                throw new InvalidOperationException($"Boid:Postgres:ConnectionStringFile: no file '{file}'");
-            }
-
-            return File.ReadLines(file).FirstOrDefault()?.Trim() is { Length: > 0 } line
-                ? line
-                : throw new InvalidOperationException($"Boid:Postgres:ConnectionStringFile: '{file}' is empty");
-        }
-
-        return null;
-    }
+    public static string? PostgresConnectionString(IConfiguration configuration) =>
+        configuration.Bound<PostgresOptions>(PostgresOptions.SectionName).Resolve();
 
     /// <summary>
     /// Membership timings tuned for machines on home and lab networks (consumer routers, Wi-Fi, a busy
@@ -70,26 +54,22 @@ public static partial class ClusterHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         var connection = PostgresConnection.Normalize(connectionString);
-        var siloPort = configuration.GetValue("Boid:Silo:Port", 11111);
-        var gatewayPort = configuration.GetValue("Boid:Silo:GatewayPort", 30000);
+        var endpoints = configuration.Bound<SiloEndpointOptions>(SiloEndpointOptions.SectionName);
+        var identity = configuration.Bound<ClusterIdentityOptions>(ClusterIdentityOptions.SectionName);
 
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = configuration["Boid:Cluster:Id"] ?? "boid";
-            o.ServiceId = configuration["Boid:Cluster:ServiceId"] ?? "boid";
-        });
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (identity.Id, identity.ServiceId));
         silo.Configure<EndpointOptions>(o =>
         {
-            o.AdvertisedIPAddress = AdvertisedAddress(configuration["Boid:Silo:AdvertisedAddress"]);
-            o.SiloPort = siloPort;
-            o.GatewayPort = gatewayPort;
-            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
-            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, gatewayPort);
+            o.AdvertisedIPAddress = AdvertisedAddress(endpoints.AdvertisedAddress);
+            o.SiloPort = endpoints.Port;
+            o.GatewayPort = endpoints.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, endpoints.Port);
+            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, endpoints.GatewayPort);
         });
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             ApplyHomeNetworkDefaults(o);
-            configuration.GetSection("Boid:Membership").Bind(o);
+            configuration.GetSection(MembershipSectionName).Bind(o);
         });
 
         silo.UseAdoNetClustering(o =>
@@ -121,7 +101,7 @@ public static partial class ClusterHosting
             return IPAddress.TryParse(configured, out var address)
                 ? address
                 : Dns.GetHostAddresses(configured).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                  ?? throw new InvalidOperationException($"Boid:Silo:AdvertisedAddress: '{configured}' has no IPv4 address");
+                  ?? throw new InvalidOperationException($"{SiloEndpointOptions.SectionName}:{nameof(SiloEndpointOptions.AdvertisedAddress)}: '{configured}' has no IPv4 address");
         }
 
         // The first non-loopback IPv4 address of an interface that is up; loopback when there is none.

@@ -36,7 +36,7 @@ public static class GatewayEndpoints
     public static WebApplicationBuilder AddBoidGateway(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration("Boid:Gateway").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;

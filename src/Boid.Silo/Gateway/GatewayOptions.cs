@@ -6,6 +6,8 @@ namespace Boid.Silo.Gateway;
 /// <summary>The remote-worker gateway (<c>/gateway/v1</c>), bound from <c>Boid:Gateway</c>. See docs/volunteer.md.</summary>
 public sealed class GatewayOptions
 {
+    public const string SectionName = "Boid:Gateway";
+
     /// <summary>How long a session token lives; the worker signs a new session request before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TokenTtl { get; set; } = TimeSpan.FromMinutes(10);

@@ -53,18 +53,18 @@ public static class BoidHost
 
         var dataDirectory = Path.GetFullPath(configuration["Boid:DataDirectory"] ?? ".boid");
         Directory.CreateDirectory(dataDirectory);
-        var siloPort = configuration.GetValue("Boid:Silo:Port", 11111);
-        var gatewayPort = configuration.GetValue("Boid:Silo:GatewayPort", 30000);
-        var primary = configuration["Boid:Silo:Primary"] is { Length: > 0 } p ? IPEndPoint.Parse(p) : null;
+        var endpoints = configuration.Bound<SiloEndpointOptions>(SiloEndpointOptions.SectionName);
+        var primary = endpoints.Primary is { Length: > 0 } p ? IPEndPoint.Parse(p) : null;
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddBoidHostOptions();
         // Results, job records and store: inputs on Boid:Storage (local {data}/results, or WebHDFS); see docs/storage.md.
         builder.Services.AddBoidStorage(configuration, dataDirectory);
-        builder.Services.AddOptions<DispatchOptions>().BindConfiguration("Boid:Dispatch").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.UseOrleans(silo =>
         {
-            if (ClusterHosting.PostgresConnectionString(configuration) is { } postgres)
+            if (configuration.Bound<PostgresOptions>(PostgresOptions.SectionName).Resolve() is { } postgres)
             {
                 // Several machines: clustering, grain state and reminders on PostgreSQL (Cluster/ClusterHosting.cs).
                 silo.UseBoidPostgres(postgres, configuration);
@@ -72,7 +72,7 @@ public static class BoidHost
             else
             {
                 // One machine: development clustering on loopback.
-                silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "boid", clusterId: "boid");
+                silo.UseLocalhostClustering(endpoints.Port, endpoints.GatewayPort, primary, serviceId: "boid", clusterId: "boid");
                 // Orleans' binary serializer: version-tolerant through [Id]/[Alias], and twice as fast as JSON here.
                 silo.AddSqliteGrainStorage(BoidNames.Storage, o => o.Configure<Serializer>((s, serializer) =>
                 {
@@ -88,7 +88,7 @@ public static class BoidHost
             {
                 // Boid:Ledger:Chain, Account, Permission, KeyFile (or the variable KeyEnvironmentVariable names), Contract,
                 // BatchSize, MaxBatchAge…; without Chain, records go to {data}/ledger/journal.jsonl.
-                silo.AddBoidLedger(dataDirectory, o => o.BindConfiguration("Boid:Ledger"));
+                silo.AddBoidLedger(dataDirectory, o => o.BindConfiguration(LedgerOptions.SectionName));
             }
             else
             {
@@ -99,8 +99,8 @@ public static class BoidHost
 
         if (roles.HasFlag(SiloRoles.Worker))
         {
-            builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Boid:Worker")
-                .Configure(o => o.WorkDirectory = configuration["Boid:Worker:WorkDirectory"] ?? Path.Combine(dataDirectory, "work"))
+            builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName)
+                .Configure(o => o.WorkDirectory = configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.WorkDirectory)}"] ?? Path.Combine(dataDirectory, "work"))
                 .ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddBoidContainers(o => o.BindConfiguration("Boid:Docker"));
             builder.Services.AddSingleton<IDispatcherLink, OrleansDispatcherLink>();

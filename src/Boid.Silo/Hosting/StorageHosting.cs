@@ -22,14 +22,14 @@ public static class StorageHosting
     public static IServiceCollection AddBoidStorage(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration["Boid:Storage:WebHdfs:NamenodeUri"] is { Length: > 0 })
+        if (configuration.GetSection(WebHdfsOptions.SectionName)[nameof(WebHdfsOptions.NamenodeUri)] is { Length: > 0 })
         {
             services.AddBoidWebHdfsStore(o => o.BindConfiguration(WebHdfsOptions.SectionName));
             services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<WebHdfsBlobStore>());
         }
         else
         {
-            var root = configuration["Boid:Storage:Directory"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : DefaultLocalRoot(dataDirectory);
+            var root = configuration.Bound<StoreOptions>(StoreOptions.SectionName).Directory is { Length: > 0 } configured ? Path.GetFullPath(configured) : DefaultLocalRoot(dataDirectory);
             services.AddSingleton<IBlobStore>(new LocalBlobStore(root));
         }
 
