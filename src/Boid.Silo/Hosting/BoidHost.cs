@@ -102,7 +102,7 @@ public static class BoidHost
             builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName)
                 .Configure(o => o.WorkDirectory = configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.WorkDirectory)}"] ?? Path.Combine(dataDirectory, "work"))
                 .ValidateDataAnnotations().ValidateOnStart();
-            builder.Services.AddBoidContainers(o => o.BindConfiguration("Boid:Docker"));
+            builder.Services.AddBoidContainers(o => o.BindConfiguration(DockerRunnerOptions.SectionName));
             builder.Services.AddSingleton<IDispatcherLink, OrleansDispatcherLink>();
             builder.Services.AddBoidInputStaging();
             builder.Services.AddSingleton<WorkerEngine>();
