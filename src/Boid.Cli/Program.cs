@@ -20,4 +20,4 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     cancellation.Cancel();
 });
 
-return await BoidApp.Create(AnsiConsole.Console).RunAsync(args, cancellation.Token);
+return await BoidApp.RunAsync(AnsiConsole.Console, args, cancellation.Token);
