@@ -24,7 +24,8 @@ public sealed class ExampleCluster : IAsyncLifetime
         // One result store for both silos (a worker's uploaded outputs must be where the dispatcher reads them), and one
         // store, where job inputs (store:…) are staged from.
         var shared = new Dictionary<string, string?> { ["Boid:Results:Directory"] = StoreDirectory, ["Boid:Storage:Directory"] = StoreDirectory };
-        _embedded = await EmbeddedCluster.StartAsync("exembedded1", slots: 2, shared, dataDirectory: Directory.CreateDirectory(Path.Combine(_root, "embedded")).FullName);
+        _embedded = new EmbeddedCluster("exembedded1", slots: 2, shared, dataDirectory: Directory.CreateDirectory(Path.Combine(_root, "embedded")).FullName);
+        await _embedded.StartAsync();
         _worker = _embedded.JoiningWorker("exworker2", slots: 1, shared);
         await _worker.StartAsync();
         await Wait.UntilAsync(async () => (await Client.ListWorkersAsync()).Count >= 2, TimeSpan.FromSeconds(60), "the second worker to register with the dispatcher");

@@ -11,8 +11,6 @@ namespace Boid.Faults.Tests;
 [Collection(FaultsCollection.Name)]
 public sealed class CancellationTests(ITestOutputHelper output)
 {
-    private static readonly string Protocol = Spec.Protocol("faults");
-
     [Fact]
     public async Task Cancel_RunningJob_ContainersGoneWithinSecondsAndSlotsReleased()
     {
@@ -22,7 +20,7 @@ public sealed class CancellationTests(ITestOutputHelper output)
         var workerId = Accounts.New("cancel");
         var up = deployment.StartUp("up", workerId, slots: 2);
         await up.WaitUntilRunningAsync();
-        await deployment.Client.AddProtocolAsync(Protocol);
+        await deployment.Client.AddProtocolAsync(FaultsCollection.Protocol);
         var job = await deployment.Client.SubmitJobAsync(Spec.Job("faults").Shell("trap '' TERM; sleep 600").Units(6).Resources("timeout: 15m"));
         await deployment.UntilAsync(() => Task.FromResult(DockerHost.Containers($"boid.job={job.Id}", runningOnly: true).Count == 2),
             TimeSpan.FromSeconds(60), $"two containers of job {job.Id} to run");

@@ -1,3 +1,5 @@
+using Boid.Testing.Specs;
+
 namespace Boid.Faults.Tests;
 
 /// <summary>Every fault test in one collection: they run one after another (2 cores, one Docker engine, real processes).</summary>
@@ -5,4 +7,7 @@ namespace Boid.Faults.Tests;
 public sealed class FaultsCollection
 {
     public const string Name = "faults";
+
+    /// <summary>The protocol the fault tests' busybox jobs run under.</summary>
+    public static readonly string Protocol = Spec.Protocol(Name);
 }

@@ -13,8 +13,6 @@ namespace Boid.Faults.Tests;
 [Collection(FaultsCollection.Name)]
 public sealed class HostileUnitTests(ITestOutputHelper output)
 {
-    private static readonly string Protocol = Spec.Protocol("faults");
-
     private static readonly TimeSpan UnitTimeout = TimeSpan.FromSeconds(4);
 
     [Fact]
@@ -25,7 +23,7 @@ public sealed class HostileUnitTests(ITestOutputHelper output)
         var workerId = Accounts.New("hostile");
         var up = deployment.StartUp("up", workerId, slots: 2);
         await up.WaitUntilRunningAsync();
-        await deployment.Client.AddProtocolAsync(Protocol);
+        await deployment.Client.AddProtocolAsync(FaultsCollection.Protocol);
 
         // 0 hangs and ignores SIGTERM; 1 sleeps forever; 2 is a fork bomb (then waits); 3 fills /out; 4 fills /tmp; 5 is healthy.
         var hostile = await deployment.Client.SubmitJobAsync(Spec.Job("faults").Shell("{{attack}}")

@@ -7,15 +7,20 @@ namespace Boid.Integration.Tests;
 /// <summary>The embedded cluster with real containers: restart on the same data, hostile units, leftovers.</summary>
 public sealed class ClusterBehaviourTests
 {
-    private static readonly string Protocol = Spec.Protocol("behaviour");
+    /// <summary>An embedded cluster with a 2-slot worker, its protocol <c>behaviour</c> accepting the example images.</summary>
+    private static async Task<EmbeddedCluster> StartAsync(string workerPrefix)
+    {
+        DockerHost.RequireImages(Spec.Busybox);
+        var cluster = new EmbeddedCluster(Accounts.New(workerPrefix), slots: 2);
+        await cluster.StartAsync();
+        await cluster.Client.AddProtocolAsync(Spec.Protocol("behaviour"));
+        return cluster;
+    }
 
     [Fact]
     public async Task Restart_OnSameData_ResumesUnfinishedJobAndCountsEachUnitOnce()
     {
-        DockerHost.RequireImages(Spec.Busybox);
-        await using var cluster = new EmbeddedCluster(Accounts.New("restart"), slots: 2);
-        await cluster.StartAsync();
-        await cluster.Client.AddProtocolAsync(Protocol);
+        await using var cluster = await StartAsync("restart");
         var job = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour").Shell("sleep 1; echo {{unit}} > /out/n.txt").Units(8).Outputs("required: [n.txt]"));
         await cluster.WaitForJobAsync(job.Id, j => j.Progress.Accepted >= 2, "accept its first units");
 
@@ -39,10 +44,7 @@ public sealed class ClusterBehaviourTests
     [Fact]
     public async Task Metrics_DuringAndAfterAJob_PrometheusShowsBoidInstruments()
     {
-        DockerHost.RequireImages(Spec.Busybox);
-        await using var cluster = new EmbeddedCluster(Accounts.New("metrics"), slots: 2);
-        await cluster.StartAsync();
-        await cluster.Client.AddProtocolAsync(Protocol);
+        await using var cluster = await StartAsync("metrics");
         using var http = new HttpClient { BaseAddress = new Uri(cluster.ApiUrl) };
         var job = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour").Shell("sleep 1").Units(10));
 
@@ -76,10 +78,7 @@ public sealed class ClusterBehaviourTests
     [Fact]
     public async Task HostileUnits_FailWithReasonsAndTheWorkerKeepsServing()
     {
-        DockerHost.RequireImages(Spec.Busybox);
-        await using var cluster = new EmbeddedCluster(Accounts.New("hostile"), slots: 2);
-        await cluster.StartAsync();
-        await cluster.Client.AddProtocolAsync(Protocol);
+        await using var cluster = await StartAsync("hostile");
 
         // Unit 0 writes the root filesystem, unit 1 reaches for the network, unit 2 sleeps past its
         // timeout, unit 3 exceeds its memory. None may succeed; each says why.
@@ -111,10 +110,7 @@ public sealed class ClusterBehaviourTests
     [Fact]
     public async Task WarmJob_UnitsShareTheSlotsContainersEachCleanAndReportedAlone()
     {
-        DockerHost.RequireImages(Spec.Busybox);
-        await using var cluster = new EmbeddedCluster(Accounts.New("warm"), slots: 2);
-        await cluster.StartAsync();
-        await cluster.Client.AddProtocolAsync(Protocol);
+        await using var cluster = await StartAsync("warm");
 
         // Every unit checks it starts clean, leaves litter, prints its container's host name; unit 3 fails.
         var job = await cluster.Client.SubmitJobAsync(Spec.Job("behaviour")

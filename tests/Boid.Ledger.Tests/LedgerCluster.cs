@@ -10,13 +10,14 @@ internal static class LedgerCluster
 {
     /// <summary>Starts a silo for <paramref name="roles"/> with each of <paramref name="ledger"/> as <c>Boid:Ledger:KEY</c>.</summary>
     public static Task<EmbeddedCluster> StartAsync(SiloRoles roles, IDictionary<string, string?> ledger, TimeProvider? time = null, string? dataDirectory = null) =>
-        EmbeddedCluster.StartAsync(
+        new EmbeddedCluster(
             "localworker",
             slots: 2,
             ledger.ToDictionary(p => "Boid:Ledger:" + p.Key, p => p.Value),
             roles,
             dataDirectory,
-            time is null ? null : builder => builder.Services.AddBoidClock(time)); // Boid's clock only: Orleans keeps real time
+            time is null ? null : builder => builder.Services.AddBoidClock(time)) // Boid's clock only: Orleans keeps real time
+            .StartAsync();
 
     /// <summary>The cluster's ledger grain.</summary>
     public static ILedgerGrain Ledger(this EmbeddedCluster cluster) => cluster.Grains.GetGrain<ILedgerGrain>(0);

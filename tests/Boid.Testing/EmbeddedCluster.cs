@@ -85,28 +85,6 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>Creates and starts a cluster; see the constructor for the parameters.</summary>
-    public static async Task<EmbeddedCluster> StartAsync(
-        string workerId,
-        int slots = 2,
-        IDictionary<string, string?>? settings = null,
-        SiloRoles roles = SiloRoles.Embedded,
-        string? dataDirectory = null,
-        Action<WebApplicationBuilder>? customize = null)
-    {
-        var cluster = new EmbeddedCluster(workerId, slots, settings, roles, dataDirectory, customize);
-        try
-        {
-            await cluster.StartAsync();
-            return cluster;
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-    }
-
     /// <summary>
     /// A worker-only silo (not started) that joins this one (<c>Boid:Silo:Primary</c>), in a data directory of its own
     /// below this one's; <paramref name="settings"/> go on top (e.g. a shared result store).
@@ -124,7 +102,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return new EmbeddedCluster(workerId, slots, joined, SiloRoles.Worker, directory, _customize);
     }
 
-    public async Task StartAsync()
+    /// <summary>Builds and starts the silo (again, after <see cref="StopAsync"/>); returns this cluster.</summary>
+    public async Task<EmbeddedCluster> StartAsync()
     {
         _app = BoidHost.Build(Roles, _settings, builder =>
         {
@@ -145,6 +124,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             await failed.DisposeAsync();
             throw;
         }
+
+        return this;
     }
 
     /// <summary>A graceful stop: the worker stops its containers and gives their units back; the data stays.</summary>

@@ -63,6 +63,16 @@ public sealed class EngineHarness : IAsyncDisposable
         await UntilAsync(() => !Link.LeaseRequests.IsEmpty, "the engine to register and ask for its first leases");
     }
 
+    /// <summary>Offers one lease (unit 0), starts the engine and waits until that unit's container runs.</summary>
+    public async Task<UnitAssignment> StartWithOneUnitRunningAsync()
+    {
+        var lease = NewLease("0");
+        Link.Offer(lease);
+        await StartAsync();
+        await Within(Runner.RunningAsync(lease.LeaseId), "the unit's container to run");
+        return lease;
+    }
+
     /// <summary>Shuts the engine down (the host stopping) and waits for it to end.</summary>
     public async Task StopAsync()
     {

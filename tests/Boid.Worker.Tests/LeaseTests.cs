@@ -7,10 +7,7 @@ public sealed class LeaseTests
     public async Task RunUnit_LeaseLostMidRun_ContainerStoppedNothingReportedSlotFreed()
     {
         await using var engine = new EngineHarness(slots: 1);
-        var lost = engine.NewLease("0");
-        engine.Link.Offer(lost);
-        await engine.StartAsync();
-        await EngineHarness.Within(engine.Runner.RunningAsync(lost.LeaseId), "the unit's container to run");
+        var lost = await engine.StartWithOneUnitRunningAsync();
 
         engine.Link.Revoke(lost.LeaseId); // expired or cancelled at the dispatcher
         await engine.AdvanceUntilAsync(() => engine.Runner.Stopped.Contains(lost.LeaseId), EngineHarness.RenewInterval, "the refused renewal to stop the container");
@@ -42,11 +39,8 @@ public sealed class LeaseTests
     public async Task Loops_OnTheFakeClock_RenewEveryRenewIntervalAndHeartbeatEveryHeartbeatInterval()
     {
         await using var engine = new EngineHarness(slots: 1);
-        var lease = engine.NewLease("0");
-        engine.Link.Offer(lease);
-        await engine.StartAsync();
         var start = engine.Time.GetUtcNow();
-        await EngineHarness.Within(engine.Runner.RunningAsync(lease.LeaseId), "the unit's container to run");
+        var lease = await engine.StartWithOneUnitRunningAsync();
 
         for (var second = 1; second <= 10; second++)
         {

@@ -22,10 +22,7 @@ public sealed class ReportTests
             });
         }
 
-        var lease = engine.NewLease("0");
-        engine.Link.Offer(lease);
-        await engine.StartAsync();
-        await EngineHarness.Within(engine.Runner.RunningAsync(lease.LeaseId), "the unit's container to run");
+        var lease = await engine.StartWithOneUnitRunningAsync();
         engine.Runner.Finish(lease.LeaseId);
         await engine.AdvanceUntilAsync(() => engine.Link.Applied.ContainsKey(lease.LeaseId), Step, "the report to get through after two failures");
         reportedAt.Add(engine.Time.GetUtcNow());
@@ -49,10 +46,7 @@ public sealed class ReportTests
             engine.Link.Apply(report);
             throw new HttpRequestException("connection reset after the request was sent");
         });
-        var lease = engine.NewLease("0");
-        engine.Link.Offer(lease);
-        await engine.StartAsync();
-        await EngineHarness.Within(engine.Runner.RunningAsync(lease.LeaseId), "the unit's container to run");
+        var lease = await engine.StartWithOneUnitRunningAsync();
 
         engine.Runner.Finish(lease.LeaseId);
         await engine.AdvanceUntilAsync(() => engine.Link.ReportCalls.Count == 2, Step, "the report to be repeated after the lost answer");
