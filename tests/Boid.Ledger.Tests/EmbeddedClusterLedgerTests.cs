@@ -39,7 +39,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         await using var host = await StartClusterAsync();
         var job = await SubmitAsync(host);
 
-        var finished = await host.Client.WaitForJobAsync(job.Id, cancellationToken: Timeout(TimeSpan.FromMinutes(5)));
+        var finished = await host.Client.WaitUntilFinishedAsync(job.Id, TimeSpan.FromMinutes(5));
 
         Assert.Equal(JobState.Done, finished.State);
         await AssertOnChainExactlyOnceAsync(host, finished);
@@ -53,7 +53,7 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         await Wait.UntilAsync(async () => (await host.Client.GetJobAsync(job.Id)).Progress.Accepted >= 3, TimeSpan.FromMinutes(3), "3 accepted units");
 
         await _chain.StopAsync();
-        var finished = await host.Client.WaitForJobAsync(job.Id, cancellationToken: Timeout(TimeSpan.FromMinutes(5)));
+        var finished = await host.Client.WaitUntilFinishedAsync(job.Id, TimeSpan.FromMinutes(5));
         Assert.Equal(JobState.Done, finished.State);
         await Wait.UntilAsync(async () => (await host.Client.GetLedgerAsync()).LastError is not null, TimeSpan.FromSeconds(30), "a delivery error while the chain is down");
         var down = await host.Client.GetLedgerAsync();
@@ -129,6 +129,4 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
         Assert.Equal((ulong)Units, ChainTables.U64(anchored, "units_done"));
         Assert.Equal(Boid.Abstractions.Model.JobRecordHash.Sha256(await host.Grains.GetGrain<IJobGrain>(job.Id).GetSpecAsync()), anchored.GetProperty("content_hash").GetString());
     }
-
-    private static CancellationToken Timeout(TimeSpan after) => new CancellationTokenSource(after).Token;
 }

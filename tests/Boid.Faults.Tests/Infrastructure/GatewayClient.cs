@@ -23,7 +23,16 @@ public sealed class GatewayClient : IAsyncDisposable
         builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, serviceId: "boid", clusterId: "boid"));
         var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await host.StartAsync(timeout.Token);
+        try
+        {
+            await host.StartAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new TimeoutException($"waited 30 s for an Orleans client to connect to the dispatcher's gateway on port {gatewayPort}");
+        }
+
         return new GatewayClient(host);
     }
 
