@@ -18,6 +18,7 @@ public sealed class BoidProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly StreamWriter? _log;
     private readonly Lock _gate = new();
+    private int _disposed;
 
     static BoidProcess()
     {
@@ -46,7 +47,8 @@ public sealed class BoidProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.Start();
         StartedAt = DateTimeOffset.UtcNow;
-        Live[_process.Id] = _process;
+        Id = _process.Id;
+        Live[Id] = _process;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -56,7 +58,7 @@ public sealed class BoidProcess : IDisposable
     /// <summary>The log file (every line with its time), or null when the process was started without a log directory.</summary>
     public string? LogPath { get; }
 
-    public int Id => _process.Id;
+    public int Id { get; }
 
     public DateTimeOffset StartedAt { get; }
 
@@ -235,10 +237,16 @@ public sealed class BoidProcess : IDisposable
         return $"[{Name}{where}]\n" + string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)).Select(l => l.Length > 400 ? l[..400] + "…" : l));
     }
 
+    /// <summary>Kills the process if it still runs; a second call (a test and its deployment both dispose it) does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         TryKill(_process);
-        Live.TryRemove(_process.Id, out _);
+        Live.TryRemove(Id, out _);
         _process.Dispose();
         lock (_gate)
         {
