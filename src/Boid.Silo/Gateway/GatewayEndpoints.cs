@@ -12,6 +12,8 @@ using Boid.Abstractions.Model;
 using Boid.Eosio;
 using Boid.Grains;
 using Boid.Storage;
+using Boid.Worker;
+using Boid.Worker.Inputs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -43,6 +45,15 @@ public static class GatewayEndpoints
             var data = Path.GetFullPath(sp.GetRequiredService<IConfiguration>()["Boid:DataDirectory"] ?? ".boid");
             var leaseTtl = sp.GetRequiredService<IOptions<DispatchOptions>>().Value.LeaseTtl;
             return new GatewayState(options, leaseTtl, data, sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            var data = Path.GetFullPath(sp.GetRequiredService<IConfiguration>()["Boid:DataDirectory"] ?? ".boid");
+            var cache = new InputCache(
+                Microsoft.Extensions.Options.Options.Create(new WorkerOptions { CacheDirectory = Path.Combine(data, "gateway", "inputs") }),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InputCache>>());
+            var source = new StoreInputSource(sp.GetRequiredService<StorageUriResolver>(), sp.GetRequiredService<IResultStore>());
+            return new GatewayInputs(source, cache);
         });
         return builder;
     }
@@ -131,22 +142,12 @@ public static class GatewayEndpoints
             UploadAsync(http, job, unit, lease, path, grains, state, logger))
             .WithName("GatewayUploadOutput").Accepts<Stream>("application/octet-stream");
         lease.MapPost("/outputs", CommitOutputsAsync).WithName("GatewayCommitOutputs").Accepts<Manifest>("application/json").Produces<Manifest>();
-        lease.MapGet("/inputs", async (HttpContext http, string job, string unit, string lease, IGrainFactory grains, GatewayState state, IResultStore store) =>
+        lease.MapGet("/inputs", async (HttpContext http, string job, string unit, string lease, IGrainFactory grains, GatewayState state, GatewayInputs inputs) =>
+            await inputs.ManifestAsync(await RequireLeaseAsync(http, state, grains, job, unit, lease))).WithName("GatewayListInputs").Produces<Manifest>();
+        lease.MapGet("/inputs/{**path}", async (HttpContext http, string job, string unit, string lease, string path, IGrainFactory grains, GatewayState state, GatewayInputs inputs) =>
         {
-            await RequireOwnedAsync(http, state, grains, job, unit, lease);
-            return unit == AttemptKey.AmalgamationUnitKey ? await state.Inputs.ManifestAsync(store, job) : new Manifest();
-        }).WithName("GatewayListInputs").Produces<Manifest>();
-        lease.MapGet("/inputs/{**path}", async (HttpContext http, string job, string unit, string lease, string path, IGrainFactory grains, GatewayState state, IResultStore store) =>
-        {
-            await RequireOwnedAsync(http, state, grains, job, unit, lease);
-            if (unit != AttemptKey.AmalgamationUnitKey || !GatewayProtocol.IsSafeRelativePath(path))
-            {
-                throw BoidException.NotFound($"no input '{path}' for unit {unit}");
-            }
-
-            var root = await state.Inputs.DirectoryAsync(store, job);
-            var file = Path.Combine(root, path);
-            return File.Exists(file) ? Results.File(file, "application/octet-stream", enableRangeProcessing: true) : throw BoidException.NotFound($"no input '{path}'");
+            var assignment = await RequireLeaseAsync(http, state, grains, job, unit, lease);
+            return Results.File(await inputs.FileAsync(assignment, path), "application/octet-stream", enableRangeProcessing: true);
         }).WithName("GatewayDownloadInput");
         return app;
     }
@@ -358,6 +359,13 @@ public static class GatewayEndpoints
             ? owned
             : throw BoidException.NotFound($"no current lease {lease} of unit {job}/{unit} for this account");
 
+    /// <summary>The lease this account holds, as its unit made it (its inputs among the rest).</summary>
+    private static async Task<UnitAssignment> RequireLeaseAsync(HttpContext http, GatewayState state, IGrainFactory grains, string job, string unit, string lease)
+    {
+        await RequireOwnedAsync(http, state, grains, job, unit, lease);
+        return await Unit(grains, job, unit).GetLeaseAsync(lease) ?? throw BoidException.NotFound($"no current lease {lease} of unit {job}/{unit}");
+    }
+
     private static IWorkUnitGrain Unit(IGrainFactory grains, string job, string unit) => grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(job, unit));
 
     private static GatewayPrincipal Principal(HttpContext http) => (GatewayPrincipal)http.Items[PrincipalKey]!;
@@ -459,7 +467,6 @@ internal sealed class GatewayState(GatewayOptions options, TimeSpan leaseTtl, st
 
     public UploadStaging Uploads { get; } = new(Path.Combine(dataDirectory, "gateway", "uploads"));
 
-    public InputCache Inputs { get; } = new(Path.Combine(dataDirectory, "gateway", "inputs"));
 
     /// <summary>Whether some protocol lets this account run its units remotely (protocols cached for 10 s while they admit it).</summary>
     public async Task<bool> AdmittedAsync(IGrainFactory grains, string account)
@@ -638,37 +645,5 @@ internal sealed class UploadStaging(string root)
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-}
-
-/// <summary>The amalgamation step's inputs (every accepted unit's outputs), materialised once per job and served with ranges.</summary>
-internal sealed class InputCache(string root)
-{
-    private readonly ConcurrentDictionary<string, Lazy<Task<(string Directory, Manifest Manifest)>>> _jobs = new(StringComparer.Ordinal);
-
-    public async Task<string> DirectoryAsync(IResultStore store, string job) => (await GetAsync(store, job)).Directory;
-
-    public async Task<Manifest> ManifestAsync(IResultStore store, string job) => (await GetAsync(store, job)).Manifest;
-
-    private Task<(string Directory, Manifest Manifest)> GetAsync(IResultStore store, string job) =>
-        _jobs.GetOrAdd(job, _ => new Lazy<Task<(string, Manifest)>>(() => BuildAsync(store, job))).Value;
-
-    private async Task<(string, Manifest)> BuildAsync(IResultStore store, string job)
-    {
-        var scratch = Path.Combine(root, job);
-        var directory = await store.MaterializeAcceptedUnitsAsync(job, scratch);
-        var files = new List<ManifestFile>();
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            await using var stream = File.OpenRead(file);
-            files.Add(new ManifestFile
-            {
-                Path = Path.GetRelativePath(directory, file).Replace('\\', '/'),
-                Length = stream.Length,
-                Sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)),
-            });
-        }
-
-        return (directory, new Manifest { Files = files });
     }
 }
