@@ -43,7 +43,7 @@ rgb[counts < 0] = (255, 0, 255)
 
 # Text grows with the picture so that it stays legible when the picture is shown smaller; the margins
 # around the rendering (tick labels and axis titles, the title, the colour bar) grow with the text.
-font = max(10.0, width / 150)
+font = max(10.0, width / 80)
 plt.rcParams["font.size"] = font
 LEFT, RIGHT, BOTTOM, TOP = round(9 * font), round(17 * font), round(7 * font), round(5 * font)
 fig_w, fig_h = LEFT + width + RIGHT, BOTTOM + height + TOP
