@@ -6,9 +6,9 @@
 # /var/cache/boid/debs), so a rebuild downloads nothing that has not changed.
 #
 # Rebuilt when its recipe changes: the image carries the hash of this script's commands (comments
-# aside; label boid.recipe) and a present image with another hash is rebuilt, never reused. Bump the tag too when the examples'
-# Dockerfiles must not run on an older base (two checkouts of different ages then keep one each).
-# Idempotent otherwise; pass --force to rebuild anyway.
+# aside; label boid.recipe) and a present image with another hash is rebuilt, never reused. Bump the
+# tag too when the examples' Dockerfiles must not run on an older base (two checkouts of different
+# ages then keep one each). Idempotent otherwise; pass --force to rebuild anyway.
 #
 # Why two steps: Debian's python3-matplotlib declares hard dependencies that a plotting unit never
 # loads — python3-pil.imagetk pulls Tk and X11, python3-fonttools pulls SymPy, lxml and (through its
@@ -51,6 +51,7 @@ mirror=$(
   } | grep -E '/debian/?$' | head -n 1 || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+arch=$(dpkg --print-architecture)
 cache=${BOID_DEB_CACHE:-/var/cache/boid/debs}
 mkdir -p "$cache/$suite"
 
@@ -78,8 +79,8 @@ for package in $forced; do
     apt-get update -qq
     version=$(apt-cache show --no-all-versions "$package" | awk '/^Version:/ {print $2; exit}')
   fi
-  deb="$cache/$suite/${package}_${version/:/%3a}_amd64.deb"
-  [ -s "$deb" ] || (cd "$cache/$suite" && apt-get download -qq "$package=$version" 2>/dev/null)
+  deb="$cache/$suite/${package}_${version/:/%3a}_$arch.deb"
+  [ -s "$deb" ] || (cd "$cache/$suite" && apt-get download -qq -o APT::Sandbox::User=root "$package=$version")
   debs+=("$deb")
 done
 dpkg --root="$root" --force-depends --install "${debs[@]}" >>"$root.log" 2>&1 || { tail -n 30 "$root.log" >&2; exit 1; }
@@ -98,7 +99,7 @@ rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/* \
 find "$root"/usr/lib/python3/dist-packages/{numpy,matplotlib,mpl_toolkits} -type d -name tests -prune -exec rm -rf {} +
 # glibc's iconv modules (Python has its own codecs) and parts of the standard library a batch unit
 # has no use for (GUI, IDE, demo, packaging bootstrap, 2to3).
-rm -rf "$root"/usr/lib/x86_64-linux-gnu/gconv \
+rm -rf "$root"/usr/lib/*-linux-gnu/gconv \
        "$root"/usr/lib/python3.11/{idlelib,tkinter,turtledemo,ensurepip,lib2to3,pydoc_data}
 mkdir -p "$root"/in "$root"/out "$root"/work
 chmod 0777 "$root"/out
