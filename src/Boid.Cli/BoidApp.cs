@@ -1,3 +1,4 @@
+using System.Reflection;
 using Boid.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -16,6 +17,7 @@ public static class BoidApp
         app.Configure(config =>
         {
             config.SetApplicationName("boid");
+            config.SetApplicationVersion(typeof(BoidApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev");
             config.Settings.Console = console;
             config.PropagateExceptions();
             config.ValidateExamples();

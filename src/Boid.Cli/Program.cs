@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Boid.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 using var cancellation = new CancellationTokenSource();
 
@@ -20,4 +21,13 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     cancellation.Cancel();
 });
 
-return await BoidApp.Create(AnsiConsole.Console).RunAsync(args, cancellation.Token);
+try
+{
+    return await BoidApp.Create(AnsiConsole.Console).RunAsync(args, cancellation.Token);
+}
+catch (CommandAppException exception)
+{
+    // A command line that does not parse (unknown option, missing argument): one line, exit 2, no stack trace.
+    AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {exception.Message} (see boid --help)");
+    return 2;
+}
