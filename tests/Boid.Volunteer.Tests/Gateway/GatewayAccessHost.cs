@@ -20,6 +20,7 @@ public sealed class GatewayAccessHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private GatewayAccessHost(WebApplication app, FakeTimeProvider time)
     {
@@ -63,6 +64,9 @@ public sealed class GatewayAccessHost : IAsyncDisposable
     public string TokenFor(string account, string architecture = "linux-x64") =>
         Tokens.Issue(account, new WorkerCapabilities { Cores = 2, MemoryBytes = 2L << 30, Architecture = architecture, Slots = 2 }, out _);
 
+    /// <summary>Completes when an upload that holds (<c>?hold=true</c>) is inside its handler, holding its slot.</summary>
+    public Task HeldUploadStarted => _held.Task;
+
     /// <summary>Lets the uploads that hold (<c>?hold=true</c>) finish.</summary>
     public void ReleaseHeldUploads() => _gate.TrySetResult();
 
@@ -95,6 +99,7 @@ public sealed class GatewayAccessHost : IAsyncDisposable
         {
             if (hold == true)
             {
+                _held.TrySetResult();
                 await _gate.Task;
             }
 

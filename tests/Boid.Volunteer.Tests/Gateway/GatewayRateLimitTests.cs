@@ -49,7 +49,8 @@ public sealed class GatewayRateLimitTests
         await using var sut = await GatewayAccessHost.StartAsync(new Dictionary<string, string?> { ["ConcurrentUploads"] = "1" });
         var (alice, bob) = (sut.TokenFor("alice"), sut.TokenFor("bob"));
         var held = sut.SendAsync(HttpMethod.Put, "/probe/upload?hold=true", alice);
-        using var second = await RetryWhileOkAsync(() => sut.SendAsync(HttpMethod.Put, "/probe/upload", alice));
+        await sut.HeldUploadStarted.WaitAsync(TimeSpan.FromSeconds(30)); // its slot is taken once its handler runs
+        using var second = await sut.SendAsync(HttpMethod.Put, "/probe/upload", alice);
         await AssertTooManyAsync(second, "at most 1 uploads at once for alice");
 
         using var other = await sut.SendAsync(HttpMethod.Put, "/probe/upload", bob);
@@ -83,23 +84,6 @@ public sealed class GatewayRateLimitTests
 
         await AssertTooManyAsync(uploads.First(u => u.StatusCode == HttpStatusCode.TooManyRequests), "requests per second for alice");
         uploads.ForEach(u => u.Dispose());
-    }
-
-    /// <summary>The held upload may not have taken its slot yet when the second one arrives: ask again until it has.</summary>
-    private static async Task<HttpResponseMessage> RetryWhileOkAsync(Func<Task<HttpResponseMessage>> send)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var response = await send();
-            if (response.StatusCode != HttpStatusCode.OK || DateTime.UtcNow > deadline)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            await Task.Delay(50);
-        }
     }
 
     private static async Task AssertTooManyAsync(HttpResponseMessage response, string detail)
