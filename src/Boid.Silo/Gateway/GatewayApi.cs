@@ -34,7 +34,7 @@ public static class GatewayApi
     public static WebApplication MapBoidGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseBoidGatewayAuthentication();
+        app.UseBoidGatewayAccess();
         var gateway = app.MapGroup(GatewayProtocol.Prefix).WithTags("gateway");
 
         var anonymous = gateway.MapGroup("").RequireRateLimiting(GatewayRateLimits.PerAddress);
@@ -75,7 +75,7 @@ public static class GatewayApi
     /// Authentication, then authorization (which sets the caller's account), then the rate limiter (which partitions by
     /// it): after routing, so each sees the endpoint's policies.
     /// </summary>
-    internal static IApplicationBuilder UseBoidGatewayAuthentication(this IApplicationBuilder app) =>
+    internal static IApplicationBuilder UseBoidGatewayAccess(this IApplicationBuilder app) =>
         app.UseAuthentication().UseAuthorization().UseRateLimiter();
 
     /// <summary><c>{data}/gateway/{name}</c>: the token secret, staged uploads, the amalgamation inputs.</summary>

@@ -91,7 +91,7 @@ public sealed class GatewayAccessHost : IAsyncDisposable
 
     private void MapProbes()
     {
-        _app.UseBoidGatewayAuthentication();
+        _app.UseBoidGatewayAccess();
         // As the gateway's worker group: a session token, and every call spends from the account's budget.
         var worker = _app.MapGroup("/probe").RequireAuthorization(GatewayAuthentication.Policy);
         worker.MapGet("/me", (ClaimsPrincipal user) => $"{user.GatewaySession().Account} {user.GatewaySession().Capabilities.Architecture}");
