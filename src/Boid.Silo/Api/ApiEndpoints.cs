@@ -39,7 +39,7 @@ public static class ApiEndpoints
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddOpenApi();
-        builder.AddBoidGateway(); // remote workers: /gateway/v1 (Gateway/GatewayEndpoints.cs)
+        builder.AddBoidGateway(); // remote workers: /gateway/v1 (Gateway/GatewayApi.cs)
         return builder;
     }
 
@@ -59,7 +59,7 @@ public static class ApiEndpoints
         ApiLog.Listening(logger, options.Url, requireToken ? "require a bearer token" : "are open to loopback callers");
         app.Use(async (context, next) =>
         {
-            // The gateway authenticates remote workers by their account keys instead (Gateway/GatewayEndpoints.cs).
+            // The gateway authenticates remote workers by their account keys instead (Gateway/GatewayApi.cs).
             if (requireToken && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
                 && !context.Request.Path.StartsWithSegments(GatewayProtocol.Prefix, StringComparison.Ordinal)
                 && !TokenMatches(context.Request.Headers.Authorization.ToString(), token!))

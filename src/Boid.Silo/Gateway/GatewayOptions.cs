@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Logging;
 
 namespace Boid.Silo.Gateway;
 
 /// <summary>The remote-worker gateway (<c>/gateway/v1</c>), bound from <c>Boid:Gateway</c>. See docs/volunteer.md.</summary>
 public sealed class GatewayOptions
 {
+    public const string SectionName = "Boid:Gateway";
+
     /// <summary>How long a session token lives; the worker signs a new session request before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TokenTtl { get; set; } = TimeSpan.FromMinutes(10);
@@ -47,16 +48,4 @@ public sealed class GatewayOptions
 
     /// <summary>The HMAC secret for session tokens (32 random bytes, created 0600 on first start). Default <c>{data}/gateway/secret</c>; share it between dispatchers behind one address.</summary>
     public string? SecretFile { get; set; }
-}
-
-internal static partial class GatewayLog
-{
-    [LoggerMessage(3600, LogLevel.Information, "Gateway session for {Account} ({Architecture}, {Cores} cores)")]
-    public static partial void SessionOpened(ILogger logger, string account, string architecture, int cores);
-
-    [LoggerMessage(3601, LogLevel.Warning, "Gateway refused {Path} from {Remote}: {Status} {Reason}")]
-    public static partial void Refused(ILogger logger, string path, string remote, int status, string reason);
-
-    [LoggerMessage(3602, LogLevel.Information, "Gateway leased {Count} units to {Account}")]
-    public static partial void Leased(ILogger logger, int count, string account);
 }
