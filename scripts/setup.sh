@@ -2,7 +2,8 @@
 # Everything a fresh machine needs before Boid runs or its tests do. Idempotent; safe to run again.
 #   Docker Engine (Debian docker.io) and PostgreSQL (Debian postgresql) installed and started; the
 #   example images built locally;
-#   npm packages for the contracts and the Antelope cross-check; the solution built (Release).
+#   npm packages for the contracts and the Antelope cross-check; the solution built (Release); `boid` a
+#   command on the PATH (a link to this checkout's scripts/boid: the checkout set up last is `boid`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -36,3 +37,24 @@ fi
 
 step "dotnet build (Release)"
 dotnet build BoidCluster.sln -c Release -nologo -v q -clp:ErrorsOnly
+
+step "boid on the PATH"
+# A link, not a copy or a .NET tool: `boid` runs this checkout's latest build with no pack or install step
+# after each change, offline. BOID_BIN_DIR chooses the folder (default /usr/local/bin).
+bin=${BOID_BIN_DIR:-/usr/local/bin}
+link=$bin/boid
+if [ -e "$link" ] && [ ! -L "$link" ]; then
+  echo "setup: $link exists and is not a link; left alone (run $root/scripts/boid instead)" >&2
+else
+  mkdir -p "$bin"
+  previous=$(readlink "$link" 2>/dev/null || true)
+  ln -sfn "$root/scripts/boid" "$link"
+  if [ -n "$previous" ] && [ "$previous" != "$root/scripts/boid" ]; then
+    echo "setup: boid now runs this checkout, $root (it ran ${previous%/scripts/boid})" >&2
+  fi
+  case ":$PATH:" in
+    *":$bin:"*) first=$(command -v boid || true)
+                [ "$first" = "$link" ] || echo "setup: $first comes before $link on your PATH" >&2 ;;
+    *) echo "setup: add $bin to your PATH to type boid" >&2 ;;
+  esac
+fi

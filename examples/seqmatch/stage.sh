@@ -9,5 +9,5 @@ length=${2:-1000000}
 dir="$store/examples/seqmatch"
 mkdir -p "$dir"
 docker run --rm --network none -v "$(cd "$dir" && pwd):/out" --user "$(id -u):$(id -g)" \
-  boid/seqmatch:1 python3 /app/match.py --emit-reference "$length" /out/reference.fa
+  boid/seqmatch:2 python3 /app/match.py --emit-reference "$length" /out/reference.fa
 echo "stage: reference of $length bases in $dir/reference.fa" >&2

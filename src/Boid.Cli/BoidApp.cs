@@ -1,3 +1,4 @@
+using System.Reflection;
 using Boid.Abstractions.Errors;
 using Boid.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +18,8 @@ public static class BoidApp
     }
 
     /// <summary>
-    /// Runs a command line as <c>boid</c> does: an argument the command tree or a command's <c>Validate</c> refuses is one
-    /// line naming it and exit code 2 (invalid argument, as for the API's errors), not an unhandled exception.
+    /// Runs a command line as <c>boid</c> does: a command line that does not parse, or an argument a command's <c>Validate</c>
+    /// refuses, is one line naming it and exit code 2 (invalid argument, as for the API's errors), not a stack trace.
     /// </summary>
     public static async Task<int> RunAsync(IAnsiConsole console, IEnumerable<string> args, CancellationToken cancellationToken = default)
     {
@@ -27,9 +28,9 @@ public static class BoidApp
         {
             return await Create(console).RunAsync(args, cancellationToken);
         }
-        catch (Exception exception) when (exception is CommandParseException or CommandRuntimeException)
+        catch (CommandAppException exception)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+            console.MarkupLineInterpolated($"[red]error:[/] {exception.Message} (see boid --help)");
             return BoidErrors.ExitCodeOf(BoidErrorKind.InvalidArgument);
         }
     }
@@ -47,6 +48,7 @@ public static class BoidApp
     {
         ArgumentNullException.ThrowIfNull(config);
         config.SetApplicationName("boid");
+        config.SetApplicationVersion(typeof(BoidApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev");
         config.Settings.Console = console;
         config.PropagateExceptions();
         config.ValidateExamples();

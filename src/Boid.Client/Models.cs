@@ -59,6 +59,7 @@ public sealed record JobProgress(long Total, long Accepted, long Failed, long Ru
 /// <param name="HasAmalgamation">Whether the spec has an amalgamation step.</param>
 /// <param name="ContainerMicroseconds">Container run time summed over accepted units.</param>
 /// <param name="Image">The units' image.</param>
+/// <param name="AmalgamationUnit">The key of the amalgamation step's unit (the job's unit count), or null when it has none.</param>
 public sealed record Job(
     string Id,
     string Name,
@@ -70,7 +71,8 @@ public sealed record Job(
     string Reason,
     bool HasAmalgamation,
     long ContainerMicroseconds,
-    string Image)
+    string Image,
+    string? AmalgamationUnit = null)
 {
     /// <summary>True once the job can change no more.</summary>
     public bool IsFinished => State is JobState.Done or JobState.Failed or JobState.Cancelled;

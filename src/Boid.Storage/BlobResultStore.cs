@@ -118,19 +118,19 @@ public sealed class BlobResultStore : IResultStore
         return files;
     }
 
-    public async Task PromoteAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default)
+    public async Task PromoteAttemptAsync(AttemptKey attempt, ResultArea target, CancellationToken cancellationToken = default)
     {
         var root = await JobRootAsync(attempt.JobId, cancellationToken).ConfigureAwait(false);
         var source = AttemptPath(root, attempt);
-        var (target, targetManifest) = attempt.IsAmalgamation
-            ? (StorePath.Combine(root, "result"), StorePath.Combine(root, "manifests", "result.json"))
-            : (UnitPath(root, attempt.UnitKey), StorePath.Combine(root, "manifests", "units", attempt.UnitKey + ".json"));
+        var (targetPath, targetManifest) = target.UnitKey is { } unit
+            ? (UnitPath(root, unit), UnitManifest(root, unit))
+            : (StorePath.Combine(root, "result"), StorePath.Combine(root, "manifests", "result.json"));
         // No source: promoted already (a repeated call after a crash; its manifest may still need moving), or an
         // attempt that wrote no file (stored as nothing, see PutAttemptAsync). Either way the target stays.
         if (await Store.StatAsync(source, cancellationToken).ConfigureAwait(false) is not null)
         {
-            await Store.DeleteAsync(target, recursive: true, cancellationToken).ConfigureAwait(false);
-            await Store.RenameAsync(source, target, cancellationToken).ConfigureAwait(false);
+            await Store.DeleteAsync(targetPath, recursive: true, cancellationToken).ConfigureAwait(false);
+            await Store.RenameAsync(source, targetPath, cancellationToken).ConfigureAwait(false);
         }
 
         var sourceManifest = AttemptManifest(root, attempt);
@@ -159,30 +159,26 @@ public sealed class BlobResultStore : IResultStore
         return await ListAsync(AttemptPath(root, attempt), AttemptManifest(root, attempt), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<string> MaterializeAcceptedUnitsAsync(string jobId, string scratchDirectory, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredFile>> ListAcceptedUnitsAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var units = StorePath.Combine(await JobRootAsync(jobId, cancellationToken).ConfigureAwait(false), "units");
-        if (Store is LocalBlobStore local)
-        {
-            // The store's own folder, mounted read-only by the container runner: nothing is copied.
-            await Store.CreateDirectoryAsync(units, cancellationToken).ConfigureAwait(false);
-            return local.GetFullPath(units);
-        }
-
-        var target = Path.GetFullPath(Path.Combine(scratchDirectory, "units"));
-        Directory.CreateDirectory(target);
+        var root = await JobRootAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var units = StorePath.Combine(root, "units");
         if (await Store.StatAsync(units, cancellationToken).ConfigureAwait(false) is not { IsDirectory: true })
         {
-            return target;
+            return [];
         }
 
-        await foreach (var file in Store.ListFilesRecursiveAsync(units, cancellationToken).ConfigureAwait(false))
+        var files = new List<StoredFile>();
+        await foreach (var unit in Store.ListAsync(units, cancellationToken).ConfigureAwait(false))
         {
-            var relative = file.Path[(units.Length + 1)..];
-            await Store.DownloadToFileAsync(file.Path, Path.Combine(target, relative.Replace('/', Path.DirectorySeparatorChar)), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (unit.IsDirectory)
+            {
+                var listed = await ListAsync(unit.Path, UnitManifest(root, unit.Name), cancellationToken).ConfigureAwait(false);
+                files.AddRange(listed.Select(f => f with { RelativePath = unit.Name + "/" + f.RelativePath }));
+            }
         }
 
-        return target;
+        return files;
     }
 
     public async Task<IReadOnlyList<StoredFile>> ListResultAsync(string jobId, CancellationToken cancellationToken = default)
@@ -194,7 +190,7 @@ public sealed class BlobResultStore : IResultStore
     public async Task<IReadOnlyList<StoredFile>> ListUnitAsync(string jobId, string unitKey, CancellationToken cancellationToken = default)
     {
         var root = await JobRootAsync(jobId, cancellationToken).ConfigureAwait(false);
-        return await ListAsync(UnitPath(root, unitKey), StorePath.Combine(root, "manifests", "units", StoreNames.Check(unitKey, "unit key") + ".json"), cancellationToken).ConfigureAwait(false);
+        return await ListAsync(UnitPath(root, unitKey), UnitManifest(root, unitKey), cancellationToken).ConfigureAwait(false);
     }
 
     public Stream OpenRead(string jobId, ResultArea area, string relativePath)
@@ -316,6 +312,8 @@ public sealed class BlobResultStore : IResultStore
     private static string IndexPath(string jobId) => StorePath.Combine(IndexDirectory, StoreNames.Check(jobId, "job id"));
 
     private static string UnitPath(string root, string unitKey) => StorePath.Combine(root, "units", StoreNames.Check(unitKey, "unit key"));
+
+    private static string UnitManifest(string root, string unitKey) => StorePath.Combine(root, "manifests", "units", StoreNames.Check(unitKey, "unit key") + ".json");
 
     private static string AttemptName(AttemptKey attempt) =>
         StoreNames.Check(attempt.UnitKey, "unit key") + "-" + StoreNames.Check(attempt.LeaseId, "lease id");

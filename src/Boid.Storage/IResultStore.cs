@@ -6,8 +6,7 @@ namespace Boid.Storage;
 /// Keeps the outputs of work-unit attempts, the accepted unit outputs and the amalgamated result of
 /// each job. Layout: <c>{datadir}/{job}/attempts/{unit}-{lease}/…</c> while an attempt waits for
 /// acceptance, <c>{datadir}/{job}/units/{unit}/…</c> once accepted, <c>{datadir}/{job}/result/…</c>
-/// (<see cref="BlobResultStore"/>, on any <see cref="IBlobStore"/>; <see cref="Local.LocalResultStore"/>
-/// keeps <c>jobs/</c> as the data directory). Accepting is a rename, so a job's <c>units</c> folder holds
+/// (<see cref="BlobResultStore"/>, on any <see cref="IBlobStore"/>). Accepting is a rename, so a job's <c>units</c> folder holds
 /// exactly its accepted units.
 /// </summary>
 public interface IResultStore
@@ -15,8 +14,8 @@ public interface IResultStore
     /// <summary>Copies the files of <paramref name="sourceDirectory"/> into the attempt's folder.</summary>
     Task<IReadOnlyList<StoredFile>> PutAttemptAsync(AttemptKey attempt, string sourceDirectory, CancellationToken cancellationToken = default);
 
-    /// <summary>Makes an attempt's outputs the accepted outputs of its unit (or the job's result). Idempotent.</summary>
-    Task PromoteAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
+    /// <summary>Makes an attempt's outputs the accepted outputs of its unit, or the job's result (<paramref name="target"/>). Idempotent.</summary>
+    Task PromoteAttemptAsync(AttemptKey attempt, ResultArea target, CancellationToken cancellationToken = default);
 
     /// <summary>Removes an attempt that was not accepted. Idempotent.</summary>
     Task DiscardAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
@@ -28,12 +27,8 @@ public interface IResultStore
     /// <summary>Lists the files of a unit attempt that is staged but not yet accepted.</summary>
     Task<IReadOnlyList<StoredFile>> ListAttemptAsync(AttemptKey attempt, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Returns a local directory holding every accepted unit's outputs as <c>{unit}/…</c>, for the
-    /// amalgamation container to mount read-only. A local store returns its own folder; a remote one
-    /// downloads into <paramref name="scratchDirectory"/>.
-    /// </summary>
-    Task<string> MaterializeAcceptedUnitsAsync(string jobId, string scratchDirectory, CancellationToken cancellationToken = default);
+    /// <summary>Every accepted unit's outputs, as <c>{unit}/{path}</c> with sizes and hashes (from the units' manifests).</summary>
+    Task<IReadOnlyList<StoredFile>> ListAcceptedUnitsAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the files of a job's amalgamated result (empty when there is none).</summary>
     Task<IReadOnlyList<StoredFile>> ListResultAsync(string jobId, CancellationToken cancellationToken = default);

@@ -1,4 +1,5 @@
 using Boid.Abstractions.Model;
+using Boid.Worker.Inputs;
 
 namespace Boid.Worker;
 
@@ -19,11 +20,8 @@ public interface IDispatcherLink
     /// <summary>Extends the lease. False: the lease is gone (expired or cancelled), stop the container.</summary>
     Task<bool> RenewAsync(UnitAssignment lease, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Returns a local directory to mount read-only at <c>/in</c> (null for none). For the amalgamation
-    /// step it holds every accepted unit's outputs as <c>{unit}/…</c>.
-    /// </summary>
-    Task<string?> StageInputsAsync(UnitAssignment lease, string scratchDirectory, CancellationToken cancellationToken);
+    /// <summary>Where this worker gets the files a lease's inputs name (the stores themselves, or the gateway).</summary>
+    IInputSource Inputs { get; }
 
     /// <summary>Sends the outputs an attempt wrote to <c>/out</c>, before its report.</summary>
     Task UploadOutputsAsync(UnitAssignment lease, string outputDirectory, CancellationToken cancellationToken);

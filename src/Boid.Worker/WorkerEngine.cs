@@ -4,6 +4,7 @@ using Boid.Abstractions.Errors;
 using Boid.Abstractions.Model;
 using Boid.Abstractions.Telemetry;
 using Boid.Containers;
+using Boid.Worker.Inputs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed class WorkerEngine(
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<WorkerEngine> logger,
-    Inputs.InputStager? inputs = null)
+    InputStager inputs)
 {
     private readonly ConcurrentDictionary<string, RunningUnit> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
@@ -156,16 +157,14 @@ public sealed class WorkerEngine(
         try
         {
             Directory.CreateDirectory(outputDirectory);
-            var inputDirectory = await link.StageInputsAsync(lease, Path.Combine(scratch, "in"), unit.Token).ConfigureAwait(false);
+            string? inputDirectory = null;
             if (lease.Inputs.Count > 0)
             {
                 try
                 {
-                    inputDirectory = inputs is null
-                        ? throw new Inputs.InputStagingException("this worker cannot stage job inputs (no input cache configured)", retryable: true)
-                        : await inputs.StageAsync(lease, Path.Combine(scratch, "in"), unit.Token).ConfigureAwait(false);
+                    inputDirectory = await inputs.StageAsync(lease, link.Inputs, Path.Combine(scratch, "in"), unit.Token).ConfigureAwait(false);
                 }
-                catch (Inputs.InputStagingException exception)
+                catch (InputStagingException exception)
                 {
                     await SendReportAsync(unit, new UnitReport
                     {
@@ -353,8 +352,7 @@ public sealed class WorkerEngine(
             LogTailBytes = Options.LogTailBytes,
         },
         Sandbox = new SandboxPolicy { AllowNetwork = lease.AllowNetwork },
-        // The reduce step runs once: a warm container would only wait for the idle timeout.
-        Mode = lease.Resources.Container == ContainerReuse.Warm && !lease.IsAmalgamation ? ContainerMode.Warm : ContainerMode.Fresh,
+        Mode = lease.Resources.Container == ContainerReuse.Warm ? ContainerMode.Warm : ContainerMode.Fresh,
     };
 
     private static UnitReport Report(UnitAssignment lease, ContainerRunResult result) => new()

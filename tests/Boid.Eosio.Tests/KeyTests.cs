@@ -7,10 +7,10 @@ public sealed class KeyTests
     [Fact]
     public void Ripemd160_StandardVectors()
     {
-        Assert.Equal("9c1185a5c5e9fc54612808977ee8f548b2258d31", Convert.ToHexStringLower(Crypto.Ripemd160.Hash([])));
-        Assert.Equal("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc", Convert.ToHexStringLower(Crypto.Ripemd160.Hash("abc"u8)));
-        Assert.Equal("12a053384a9c0c88e405a06c27dcf49ada62eb2b", Convert.ToHexStringLower(Crypto.Ripemd160.Hash("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"u8)));
-        Assert.Equal("52783243c1697bdbe16d37f97f68f08325dc1528", Convert.ToHexStringLower(Crypto.Ripemd160.Hash(new byte[1_000_000].Select(_ => (byte)'a').ToArray())));
+        Assert.Equal("9c1185a5c5e9fc54612808977ee8f548b2258d31", Convert.ToHexStringLower(Crypto.KeyText.Ripemd160([])));
+        Assert.Equal("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc", Convert.ToHexStringLower(Crypto.KeyText.Ripemd160("abc"u8)));
+        Assert.Equal("12a053384a9c0c88e405a06c27dcf49ada62eb2b", Convert.ToHexStringLower(Crypto.KeyText.Ripemd160("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"u8)));
+        Assert.Equal("52783243c1697bdbe16d37f97f68f08325dc1528", Convert.ToHexStringLower(Crypto.KeyText.Ripemd160(new byte[1_000_000].Select(_ => (byte)'a').ToArray())));
     }
 
     [Fact]
@@ -122,6 +122,10 @@ public sealed class KeyTests
         Assert.Contains("only K1", Assert.Throws<AntelopeKeyException>(() => PublicKey.Parse("PUB_R1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV")).Message, StringComparison.Ordinal);
         Assert.Throws<AntelopeKeyException>(() => PublicKey.Parse("EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CW"));
         Assert.Throws<AntelopeKeyException>(() => Signature.Parse("SIG_K1_notbase58!"));
+        // Characters past ASCII are not base58 either (a session request's public key is untrusted text).
+        Assert.Throws<AntelopeKeyException>(() => Signature.Parse("SIG_K1_é"));
+        Assert.False(PublicKey.TryParse("PUB_K1_6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5Cé", out _));
+        Assert.Throws<AntelopeKeyException>(() => PrivateKey.Parse("PVT_K1_ü"));
         Assert.Throws<AntelopeKeyException>(() => PrivateKey.FromBytes(new byte[32]));
     }
 

@@ -45,7 +45,7 @@ public sealed class ExampleCluster : IAsyncLifetime
         job = await Client.WaitUntilFinishedAsync(job.Id, timeout ?? TimeSpan.FromMinutes(5));
         if (job.State != JobState.Done)
         {
-            var amalgamation = await TryLogsAsync(job.Id, "amalgamate");
+            var amalgamation = await TryLogsAsync(job.Id, job.AmalgamationUnit ?? "0");
             Assert.Fail($"{example}: job {job.Id} ended {job.State}: {job.Reason} ({job.Progress}){amalgamation}");
         }
 

@@ -115,23 +115,6 @@ public static class Reference
         return maxIterations;
     }
 
-    private static readonly int[,] Viridis =
-    {
-        { 68, 1, 84 }, { 72, 40, 120 }, { 62, 74, 137 }, { 49, 104, 142 }, { 38, 130, 142 },
-        { 31, 158, 137 }, { 53, 183, 121 }, { 109, 205, 89 }, { 180, 222, 44 }, { 253, 231, 37 },
-    };
-
-    /// <summary>The examples' colour map (pngkit.colour): viridis at nine steps, linear in between, rounded half to even.</summary>
-    public static (int R, int G, int B) Colour(double t)
-    {
-        t = Math.Clamp(t, 0.0, 1.0);
-        var x = t * 9;
-        var k = Math.Min((int)x, 8);
-        var f = x - k;
-        int C(int j) => (int)Math.Round(Viridis[k, j] + ((Viridis[k + 1, j] - Viridis[k, j]) * f), MidpointRounding.ToEven);
-        return (C(0), C(1), C(2));
-    }
-
     /// <summary>Primes below <paramref name="n"/>: count, twin pairs (p below n), largest gap and the prime it follows.</summary>
     public static (long Count, long Twins, long MaxGap, long MaxGapAfter) Primes(int n)
     {

@@ -31,7 +31,7 @@ public sealed class ClusterFixture : IDisposable
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
-    public LocalResultStore Store { get; } = new(StoreRoot);
+    public BlobResultStore Store { get; } = new(new LocalBlobStore(StoreRoot));
 
     public void Dispose()
     {
@@ -52,7 +52,7 @@ public sealed class ClusterFixture : IDisposable
             // The fake clock is Boid's only: Orleans keeps real time for its own timers, delays and start-up, which
             // would otherwise wait for a test to move the clock (the first job submission hung now and then).
             siloBuilder.Services.AddBoidClock(Time);
-            siloBuilder.Services.AddSingleton<IResultStore>(new LocalResultStore(StoreRoot));
+            siloBuilder.Services.AddSingleton<IResultStore>(new BlobResultStore(new LocalBlobStore(StoreRoot)));
             siloBuilder.Services.Configure<DispatchOptions>(o =>
             {
                 o.LeaseTtl = LeaseTtl;

@@ -57,8 +57,10 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
         Assert.Equal(3, view.Progress.Accepted);
 
         var amalgamation = Assert.Single(await _grains.LeaseAsync(job, worker, 10));
-        Assert.True(amalgamation.IsAmalgamation);
+        Assert.Equal("3", amalgamation.UnitKey); // the unit after the last one: an ordinary unit, its input every accepted unit
+        Assert.Equal(view.AmalgamationUnit, amalgamation.UnitKey);
         Assert.Equal(["/app/reduce"], amalgamation.Command);
+        Assert.Equal([new JobInput { Uri = $"job:{id}/units/", Path = "" }], amalgamation.Inputs);
         await SucceedAsync(amalgamation, runTime: 500, file: "summary.txt");
 
         view = await job.GetAsync();
@@ -66,7 +68,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
         Assert.Equal(3_000, view.ContainerMicroseconds);
         Assert.NotNull(view.FinishedAt);
         Assert.Equal(["summary.txt"], (await fixture.Store.ListResultAsync(id)).Select(f => f.RelativePath));
-        Assert.Equal(3, Directory.GetDirectories(await fixture.Store.MaterializeAcceptedUnitsAsync(id, "")).Length);
+        Assert.Equal(["0", "1", "2"], (await fixture.Store.ListAcceptedUnitsAsync(id)).Select(f => f.RelativePath.Split('/')[0]).Distinct().Order());
 
         var credit = await _grains.GetGrain<IContributorGrain>(worker).GetAsync();
         Assert.Equal(4, credit.UnitsAccepted);
@@ -181,7 +183,7 @@ public sealed class JobLifecycleTests(ClusterFixture fixture)
     {
         // The dispatch grain took a unit from the job and was lost (with its silo) before leasing it.
         var (_, job) = await SubmitAsync(units: 1);
-        var taken = Assert.Single(Assert.Single(await job.TakeUnitsAsync([new UnitRequest("wgone", 1, null)])));
+        var taken = Assert.Single(Assert.Single((await job.TakeUnitsAsync([new UnitRequest("wgone", 1, null)])).Offers)).Template;
         Assert.Empty(await _grains.LeaseAsync(job, "wsweep", 1)); // out, as far as the job knows
 
         // Two sweeps (every two lease periods, on Orleans' real clock) later the job has asked the unit, found it

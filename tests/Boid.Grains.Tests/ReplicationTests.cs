@@ -40,6 +40,43 @@ public sealed class ReplicationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Replicated_QuorumReached_EveryAgreeingCopyCreditedAndTheLoserNot()
+    {
+        // BOINC grants credit to every valid result of a quorum: the volunteers who receive replicated work are paid for it.
+        var (_, job) = await SubmitAsync("copies: 2, quorum: 2, max_copies: 3", units: 1);
+        var (alice, bob, carol) = (Worker("a"), Worker("b"), Worker("c"));
+        var first = Assert.Single(await _grains.LeaseAsync(job, alice, 1));
+        var second = Assert.Single(await _grains.LeaseAsync(job, bob, 1));
+        await ReportAsync(first, "42\n");
+        await ReportAsync(second, "41\n"); // disagrees: a third copy decides
+        var third = Assert.Single(await _grains.LeaseAsync(job, carol, 1));
+        await ReportAsync(third, "42\n");
+
+        Assert.Equal(JobState.Done, (await job.GetAsync()).State);
+        var (a, b, c) = (await Contributor(alice), await Contributor(bob), await Contributor(carol));
+        Assert.Equal((1L, 10L), (a.UnitsAccepted, a.ContributedMicroseconds));
+        Assert.Equal((1L, 10L), (c.UnitsAccepted, c.ContributedMicroseconds));
+        Assert.Equal((0L, 0L), (b.UnitsAccepted, b.ContributedMicroseconds)); // lost the quorum: nothing
+    }
+
+    [Fact]
+    public async Task TakeUnits_ReplicaWanted_JobNeverOffersItToAHolder()
+    {
+        // One lease conversation: the unit told its job who holds a copy when it asked for another, so the job itself
+        // passes alice by (no lease at the unit that the unit would have to refuse) and offers the copy to bob.
+        var (_, job) = await SubmitAsync("copies: 2, quorum: 2", units: 1);
+        var (alice, bob) = (Worker("a"), Worker("b"));
+        var first = Assert.Single(await _grains.LeaseAsync(job, alice, 1));
+
+        var toAlice = await job.TakeUnitsAsync([new UnitRequest(alice, 1, null)]);
+        var toBob = await job.TakeUnitsAsync([new UnitRequest(bob, 1, null)]);
+
+        Assert.Empty(Assert.Single(toAlice.Offers));
+        Assert.False(toAlice.Idle); // a copy is wanted, only not from alice
+        Assert.Equal(first.UnitKey, Assert.Single(Assert.Single(toBob.Offers)).Template.UnitKey);
+    }
+
+    [Fact]
     public async Task Replicated_WrongResult_MoreCopiesDispatchedAndTheLiarLosesTheQuorum()
     {
         var (id, job) = await SubmitAsync("copies: 2, quorum: 2, max_copies: 4");
@@ -147,12 +184,12 @@ public sealed class ReplicationTests(ClusterFixture fixture)
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
     }
 
-    private async Task<(string Id, IJobGrain Job)> SubmitAsync(string replication)
+    private async Task<(string Id, IJobGrain Job)> SubmitAsync(string replication, int units = 2)
     {
         await _grains.GetGrain<IProtocolGrain>("testproto").SetAsync(new ProtocolSpec { Name = "testproto", Images = ["boid/*"] });
         var id = "r-" + Guid.NewGuid().ToString("N")[..12];
         var job = _grains.GetGrain<IJobGrain>(id);
-        await job.SubmitAsync(JobSpecParser.Parse($"protocol: testproto\nimage: boid/test:1\ncommand: [run]\nunits: 2\nreplication: {{{replication}}}\n"));
+        await job.SubmitAsync(JobSpecParser.Parse($"protocol: testproto\nimage: boid/test:1\ncommand: [run]\nunits: {units}\nreplication: {{{replication}}}\n"));
         return (id, job);
     }
 

@@ -86,13 +86,13 @@ public sealed class EmbeddedClusterLedgerTests : IAsyncLifetime
     {
         // What the dispatcher measured: each accepted unit's container time, by worker.
         var expected = new Dictionary<ulong, (string Worker, long Micros)>();
-        foreach (var key in Enumerable.Range(0, Units).Select(i => i.ToString(CultureInfo.InvariantCulture)).Append("amalgamate"))
+        foreach (var key in Enumerable.Range(0, Units + 1).Select(i => i.ToString(CultureInfo.InvariantCulture))) // the last: the amalgamation
         {
             var unit = await host.Client.GetUnitAsync(job.Id, key);
             Assert.Equal(UnitStatus.Accepted, unit.Status);
             var accepted = unit.Attempts[^1];
             Assert.True(accepted.RunTimeMicroseconds > 0);
-            expected[LedgerIds.WorkerRecord(job.Id, key)] = (accepted.Worker, accepted.RunTimeMicroseconds);
+            expected[LedgerIds.WorkerRecord(job.Id, key, accepted.Attempt)] = (accepted.Worker, accepted.RunTimeMicroseconds);
         }
 
         await Wait.UntilAsync(async () => await host.Client.GetLedgerAsync() is { PendingRecords: 0, PendingOperations: 0, LastError: null }, TimeSpan.FromSeconds(60), "the ledger to deliver everything");

@@ -68,10 +68,11 @@ public sealed class JobStorageTests
         Assert.Equal($"{Shared}shard 1\n", await ReadAsync(store, $"{jobRoot}/units/1/r.txt"));
         Assert.Equal(Expected(3), await ReadAsync(store, $"{jobRoot}/result/all.txt"));
 
-        // The shared input was fetched once (three units, three slots, at the same time); each shard once.
+        // The shared input was fetched once (three units, three slots, at the same time); each shard once; and the
+        // amalgamation's input — every accepted unit's r.txt — came through the same cache, one file each.
         var cache = cluster.Services.GetRequiredService<InputCache>();
-        Assert.Equal(4, cache.Counters.Downloads);
-        Assert.Equal(Shared.Length + (3 * "shard 0\n".Length), cache.Counters.BytesDownloaded);
+        Assert.Equal(4 + 3, cache.Counters.Downloads);
+        Assert.Equal(Shared.Length + (3 * "shard 0\n".Length) + Expected(3).Length, cache.Counters.BytesDownloaded);
 
         // The job record is content-addressed; its hash is the one anchored on chain.
         var recordHash = await ReadAsync(store, $"{jobRoot}/records/spec.sha256");

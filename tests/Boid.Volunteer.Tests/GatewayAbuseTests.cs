@@ -22,7 +22,7 @@ public sealed class AbuseDispatcherFixture : IAsyncLifetime
     });
 
     /// <summary>Accounts the protocol approves (join: approved); any other is refused.</summary>
-    public string[] Approved { get; } = Enumerable.Range(0, 11).Select(i => Accounts.New($"ok{(char)('a' + i)}")).ToArray();
+    public string[] Approved { get; } = Enumerable.Range(0, 13).Select(i => Accounts.New($"ok{(char)('a' + i)}")).ToArray();
 
     /// <summary>Approved accounts for the honest remote worker processes.</summary>
     public string[] Honest { get; } = [Accounts.New("honesta"), Accounts.New("honestb")];
@@ -236,6 +236,45 @@ public sealed class GatewayAbuseTests(AbuseDispatcherFixture fixture) : IClassFi
         }
     }
 
+    [Fact]
+    public async Task LeaseCalls_TokenOfAnotherAccount_NotTheirsToRenewReportOrUpload()
+    {
+        var id = await D.SubmitAsync(Specs.Pi("volabuse", units: 1, samples: 1000));
+        try
+        {
+            using var holderKey = PrivateKey.Generate();
+            using var otherKey = PrivateKey.Generate();
+            var holder = await SessionTokenAsync(fixture.Approved[11], holderKey);
+            var other = await SessionTokenAsync(fixture.Approved[12], otherKey);
+            var lease = await LeaseOneAsync(holder, id);
+            var path = $"/gateway/v1/jobs/{id}/units/{lease.UnitKey}/leases/{lease.LeaseId}";
+
+            using (var renew = await SendRawAsync(other, HttpMethod.Post, path + "/renew", null))
+            {
+                Assert.False((await renew.Content.ReadFromJsonAsync<LeaseAnswer>(GatewayProtocol.Json))!.Current);
+            }
+
+            var report = new UnitReport { JobId = id, UnitKey = lease.UnitKey, LeaseId = lease.LeaseId, Outcome = AttemptOutcome.Succeeded };
+            using (var reported = await SendRawAsync(other, HttpMethod.Post, path + "/report", report))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, reported.StatusCode);
+            }
+
+            using (var committed = await SendRawAsync(other, HttpMethod.Post, path + "/outputs", new Manifest()))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, committed.StatusCode);
+            }
+
+            // The holder's lease is untouched by the other account's calls.
+            using var own = await SendRawAsync(holder, HttpMethod.Post, path + "/renew", null);
+            Assert.True((await own.Content.ReadFromJsonAsync<LeaseAnswer>(GatewayProtocol.Json))!.Current);
+        }
+        finally
+        {
+            await D.Http.PostAsync(new Uri($"/api/v1/jobs/{id}/cancel", UriKind.Relative), null);
+        }
+    }
+
     /// <summary>A lying remote worker's copy loses the quorum: the unit is accepted from honest copies and the liar's reputation records the loss.</summary>
     [Fact]
     public async Task Report_WrongOutputsUnderQuorum_RejectedAndReputationRecorded()
@@ -348,9 +387,14 @@ public sealed class GatewayAbuseTests(AbuseDispatcherFixture fixture) : IClassFi
 
     private async Task SendAsync(string token, HttpMethod method, string path, object body)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, body.GetType(), options: GatewayProtocol.Json) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await D.Http.SendAsync(request);
+        using var response = await SendRawAsync(token, method, path, body);
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(string token, HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: GatewayProtocol.Json) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await D.Http.SendAsync(request);
     }
 }

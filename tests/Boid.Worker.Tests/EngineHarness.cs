@@ -20,7 +20,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private Task? _run;
     private int _leases;
 
-    public EngineHarness(int slots, InputStager? inputs = null)
+    public EngineHarness(int slots)
     {
         Link = new InMemoryDispatcherLink(Time);
         Options = new WorkerOptions
@@ -32,7 +32,9 @@ public sealed class EngineHarness : IAsyncDisposable
             HeartbeatInterval = HeartbeatInterval,
             MaxPollInterval = TimeSpan.FromMilliseconds(20), // the idle back-off is real time: keep it short
         };
-        Sut = new WorkerEngine(Link, Runner, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<WorkerEngine>.Instance, inputs);
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        var stager = new InputStager(new InputCache(options, Time, NullLogger<InputCache>.Instance)); // the real stager and cache, in the work directory
+        Sut = new WorkerEngine(Link, Runner, options, Time, NullLogger<WorkerEngine>.Instance, stager);
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-12-06T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Boid.Abstractions.Model;
+using Boid.Worker.Inputs;
 
 namespace Boid.Worker.Tests;
 
@@ -37,6 +38,9 @@ public sealed class InMemoryDispatcherLink(TimeProvider time) : IDispatcherLink
 
     /// <summary>When set, every report call waits for it (a slow dispatcher): one <c>Release</c> lets one report through.</summary>
     public SemaphoreSlim? ReportGate { get; set; }
+
+    /// <summary>Where the engine gets a lease's inputs; by default a source that has none (no test lease names one unless it sets this).</summary>
+    public IInputSource Inputs { get; set; } = new NoInputs();
 
     /// <summary>Whether a lease may start; false: the lease is gone before the container starts.</summary>
     public Func<UnitAssignment, bool> MayStart { get; set; } = _ => true;
@@ -95,8 +99,6 @@ public sealed class InMemoryDispatcherLink(TimeProvider time) : IDispatcherLink
         return Task.FromResult(!_revoked.ContainsKey(lease.LeaseId));
     }
 
-    public Task<string?> StageInputsAsync(UnitAssignment lease, string scratchDirectory, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
     public Task UploadOutputsAsync(UnitAssignment lease, string outputDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
@@ -123,4 +125,14 @@ public sealed class InMemoryDispatcherLink(TimeProvider time) : IDispatcherLink
 
     private TaskCompletionSource<UnitReport> Reported(string leaseId) =>
         _reported.GetOrAdd(leaseId, _ => new TaskCompletionSource<UnitReport>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>An input source for leases without inputs: asked for one, it fails the test's expectations loudly.</summary>
+    private sealed class NoInputs : IInputSource
+    {
+        public Task<IReadOnlyList<InputFile>> ResolveAsync(UnitAssignment lease, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("this test's dispatcher has no input source: set InMemoryDispatcherLink.Inputs");
+
+        public Task<(string Sha256, long Length)> DownloadAsync(UnitAssignment lease, InputFile file, string localPath, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("this test's dispatcher has no input source: set InMemoryDispatcherLink.Inputs");
+    }
 }

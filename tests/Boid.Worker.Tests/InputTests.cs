@@ -2,8 +2,6 @@ using Boid.Abstractions.Model;
 using Boid.Storage;
 using Boid.Storage.Local;
 using Boid.Worker.Inputs;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Boid.Worker.Tests;
 
@@ -11,9 +9,10 @@ namespace Boid.Worker.Tests;
 public sealed class InputTests
 {
     [Fact]
-    public async Task StageInputs_NoInputCache_InputFailedRetryableAndNoContainer()
+    public async Task StageInputs_SourceUnreachable_InputFailedRetryableAndNoContainer()
     {
         await using var engine = new EngineHarness(slots: 1);
+        engine.Link.Inputs = new UnreachableInputs();
         var lease = engine.NewLease("0", [new JobInput { Uri = "store:inputs/a.txt", Path = "a.txt" }]);
         engine.Link.Offer(lease);
         await engine.StartAsync();
@@ -21,8 +20,8 @@ public sealed class InputTests
         var report = await EngineHarness.Within(engine.Link.ReportedAsync(lease.LeaseId), "the unit's report");
 
         Assert.Equal(AttemptOutcome.InputFailed, report.Outcome);
-        Assert.True(report.Retryable); // another worker, with a cache, can stage it
-        Assert.Contains("cannot stage job inputs", report.Reason, StringComparison.Ordinal);
+        Assert.True(report.Retryable); // another attempt, later or elsewhere, may reach it
+        Assert.Contains("unreachable", report.Reason, StringComparison.Ordinal);
         Assert.Empty(engine.Runner.Started);
     }
 
@@ -32,7 +31,9 @@ public sealed class InputTests
         var store = Directory.CreateTempSubdirectory("boid-worker-tests-store-").FullName;
         try
         {
-            await using var engine = new EngineHarness(slots: 1, Stager(store));
+            await using var engine = new EngineHarness(slots: 1);
+            // What a worker silo reads its inputs through: the stores themselves.
+            engine.Link.Inputs = new StoreInputSource(new StorageUriResolver(new LocalBlobStore(store), new StorageUriOptions()), new BlobResultStore(new LocalBlobStore(store)));
             var lease = engine.NewLease("0", [new JobInput { Uri = "store:inputs/missing.txt", Path = "data.txt" }]);
             engine.Link.Offer(lease);
             await engine.StartAsync();
@@ -50,11 +51,13 @@ public sealed class InputTests
         }
     }
 
-    /// <summary>The real stager and cache over a local store (what the silo wires up).</summary>
-    private static InputStager Stager(string storeDirectory)
+    /// <summary>A source whose store does not answer (a transient failure).</summary>
+    private sealed class UnreachableInputs : IInputSource
     {
-        var options = Options.Create(new WorkerOptions { CacheDirectory = Path.Combine(storeDirectory, "cache") });
-        var resolver = new StorageUriResolver(new LocalBlobStore(Path.Combine(storeDirectory, "store")), new StorageUriOptions());
-        return new InputStager(new InputCache(options, resolver, TimeProvider.System, NullLogger<InputCache>.Instance));
+        public Task<IReadOnlyList<InputFile>> ResolveAsync(UnitAssignment lease, CancellationToken cancellationToken) =>
+            throw new InputStagingException($"input {lease.Inputs[0].Uri}: unreachable (connection refused)", retryable: true);
+
+        public Task<(string Sha256, long Length)> DownloadAsync(UnitAssignment lease, InputFile file, string localPath, CancellationToken cancellationToken) =>
+            throw new InputStagingException($"input {file.Uri}: unreachable (connection refused)", retryable: true);
     }
 }

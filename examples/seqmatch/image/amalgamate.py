@@ -1,16 +1,42 @@
 #!/usr/bin/env python3
 """Gathers /in/<unit>/hits.tsv of all shards: /out/hits.tsv (every hit), /out/result.txt (how many
-reads mapped, uniquely or not, and with how many mismatches) and /out/coverage.png (read coverage
-along the reference in 600 bins, as bars; grey where no read landed)."""
+reads mapped, uniquely or not, and with how many mismatches) and /out/coverage.png (a matplotlib plot
+of the read coverage along the reference in 600 bins, its mean, and where no read landed)."""
 import glob
 import json
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pngkit  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import EngFormatter, MaxNLocator
 
 READ_LEN = 64
+
+
+def coverage_plot(coverage, ref_len, mapped, path):
+    """Reads per bin along the reference (a hit counts in every bin its 64 bases touch)."""
+    bins = len(coverage)
+    edges = np.arange(bins + 1) * ref_len / bins
+    depth = np.asarray(coverage, dtype=float)
+    fig, ax = plt.subplots(figsize=(9, 3.6), dpi=100, layout="constrained")
+    ax.stairs(depth, edges, fill=True, color="#3b8bc2", label="reads per bin")
+    ax.axhline(depth.mean(), color="#d95f02", linestyle="--", linewidth=1.2, label=f"mean {depth.mean():.1f}")
+    empty = np.flatnonzero(depth == 0)
+    if empty.size:
+        ax.plot((empty + 0.5) * ref_len / bins, np.zeros(empty.size), "|", color="red", markersize=10,
+                clip_on=False, label=f"no read: {empty.size} bins")
+    ax.set_xlim(0, ref_len)
+    ax.set_ylim(0, max(1.0, depth.max()) * 1.3)  # headroom for the legend
+    ax.xaxis.set_major_formatter(EngFormatter(unit="b"))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"position in the reference ({bins} bins of {ref_len / bins:.4g} bases)")
+    ax.set_ylabel("reads")
+    ax.set_title(f"Read coverage: {mapped} reads of {READ_LEN} bases mapped to {ref_len} bases", fontsize=10)
+    ax.legend(loc="upper right", ncols=3, fontsize=8, framealpha=0.9)
+    fig.savefig(path)
+    plt.close(fig)
+
 summaries, hits = [], []
 for d in glob.glob("/in/*/"):
     with open(os.path.join(d, "summary.json")) as f:
@@ -47,20 +73,8 @@ coverage = [0] * bins
 for _, _, pos, _ in hits:
     for b in range(pos * bins // ref_len, min(bins - 1, (pos + READ_LEN - 1) * bins // ref_len) + 1):
         coverage[b] += 1
-top = max(coverage) or 1
-height = 160
-canvas = pngkit.Canvas(bins + 20, height + 30)
-for b, c in enumerate(coverage):
-    bar = round((height - 10) * c / top)
-    if c == 0:
-        canvas.rect(10 + b, 10 + height - 12, 1, 2, (190, 190, 190))
-    else:
-        canvas.rect(10 + b, 10 + height - bar, 1, bar, pngkit.colour(0.25 + 0.6 * c / top))
-canvas.rect(10, 10 + height, bins, 1, (0, 0, 0))
-canvas.text(10, 10 + height + 6, "0")
-label = str(ref_len)
-canvas.text(10 + bins - pngkit.text_width(label), 10 + height + 6, label)
-canvas.save("/out/coverage.png")
+top = max(coverage)
+coverage_plot(coverage, ref_len, len(per_read), "/out/coverage.png")
 
 text = (
     f"reference      {ref_len} bases ({summaries[0]['reference']})\n"

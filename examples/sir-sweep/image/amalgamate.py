@@ -4,17 +4,57 @@
 Writes to /out:
   results.csv   one row per (beta, gamma): R0, final size, peak infected, peak day
   table.md      final size (% of the population ever infected) as a beta x gamma table
-  heatmap.png   the same grid as colours (viridis, 0 = dark purple .. 1 = yellow); x: beta, y: gamma;
-                a white dot marks R0 <= 1 (no epidemic expected)
+  heatmap.png   the same grid as a heat map (matplotlib, viridis 0 .. 1 with a colour bar; x: beta,
+                y: gamma; each cell labelled with its %); a dashed line marks R0 = 1
   result.txt    a summary and the table
 """
 import glob
 import json
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pngkit  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import LineCollection
+
+
+def heat_map(betas, gammas, grid, path):
+    """The final size on the (beta, gamma) grid, one cell per unit, with the R0 = 1 threshold drawn.
+
+    The axes are the grid's own values (one column per beta, one row per gamma), so a sweep with uneven
+    steps still gets equal cells. A missing unit leaves its cell empty (white).
+    """
+    final = np.full((len(gammas), len(betas)), np.nan)
+    for (b, g), r in grid.items():
+        final[gammas.index(g), betas.index(b)] = r["final_size"]
+    fig, ax = plt.subplots(figsize=(8, 5.2), dpi=100, layout="constrained")
+    image = ax.imshow(final, origin="lower", cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    if len(betas) * len(gammas) <= 400:
+        for yi in range(len(gammas)):
+            for xi in range(len(betas)):
+                if not np.isnan(final[yi, xi]):
+                    ax.text(xi, yi, f"{100 * final[yi, xi]:.0f}", ha="center", va="center", fontsize=7,
+                            color="white" if final[yi, xi] < 0.6 else "black")
+    # The threshold: every cell edge between a cell with R0 <= 1 and one with R0 > 1.
+    below = np.array([[b / g <= 1.0 for b in betas] for g in gammas])
+    edges = []
+    for yi in range(len(gammas)):
+        for xi in range(len(betas)):
+            if xi + 1 < len(betas) and below[yi, xi] != below[yi, xi + 1]:
+                edges.append([(xi + 0.5, yi - 0.5), (xi + 0.5, yi + 0.5)])
+            if yi + 1 < len(gammas) and below[yi, xi] != below[yi + 1, xi]:
+                edges.append([(xi - 0.5, yi + 0.5), (xi + 0.5, yi + 0.5)])
+    if edges:
+        ax.add_collection(LineCollection(edges, colors="white", linewidths=2, linestyles="--"))
+    ax.set_xticks(range(len(betas)), [f"{b:g}" for b in betas])
+    ax.set_yticks(range(len(gammas)), [f"{g:g}" for g in gammas])
+    ax.set_xlabel("transmission rate β (per day)")
+    ax.set_ylabel("recovery rate γ (per day)")
+    ax.set_title(f"SIR model: final size of the epidemic (% ever infected), {len(grid)} units\n"
+                 "dashed: the threshold R₀ = β/γ = 1; above and left of it no epidemic", fontsize=10)
+    fig.colorbar(image, ax=ax, label="final size (share of the population ever infected)")
+    fig.savefig(path)
+    plt.close(fig)
+
 
 rows = []
 for path in sorted(glob.glob("/in/*/result.json")):
@@ -42,37 +82,7 @@ table = "\n".join(lines) + "\n"
 with open("/out/table.md", "w") as f:
     f.write(table)
 
-# Heat map: gamma grows upwards, beta to the right.
-cw, ch, left, top, bottom, bar = 40, 28, 56, 16, 44, 70
-width = left + cw * len(betas) + bar
-height = top + ch * len(gammas) + bottom
-canvas = pngkit.Canvas(width, height)
-for xi, b in enumerate(betas):
-    for yi, g in enumerate(gammas):
-        x0, y0 = left + xi * cw, top + (len(gammas) - 1 - yi) * ch
-        r = grid.get((b, g))
-        if r is None:
-            canvas.rect(x0, y0, cw, ch, (200, 200, 200))
-            continue
-        canvas.rect(x0, y0, cw, ch, pngkit.colour(r["final_size"]))
-        if r["r0"] <= 1.0:
-            canvas.rect(x0 + cw // 2 - 2, y0 + ch // 2 - 2, 4, 4, (255, 255, 255))
-for xi, b in enumerate(betas):
-    label = f"{b:g}".lstrip("0") or "0"
-    canvas.text(left + xi * cw + (cw - pngkit.text_width(label)) // 2, top + ch * len(gammas) + 6, label)
-canvas.text(left + (cw * len(betas)) // 2 - 4, top + ch * len(gammas) + 26, "b")
-for yi, g in enumerate(gammas):
-    label = f"{g:g}".lstrip("0") or "0"
-    canvas.text(left - 6 - pngkit.text_width(label), top + (len(gammas) - 1 - yi) * ch + (ch - 10) // 2, label)
-canvas.text(6, top + (ch * len(gammas)) // 2 - 5, "g")
-# Colour bar: 0 at the bottom, 1 at the top.
-bx, span = left + cw * len(betas) + 16, ch * len(gammas)
-for k in range(span):
-    canvas.rect(bx, top + span - 1 - k, 14, 1, pngkit.colour(k / max(1, span - 1)))
-canvas.text(bx + 18, top, "1")
-canvas.text(bx + 18, top + span // 2 - 5, ".5")
-canvas.text(bx + 18, top + span - 10, "0")
-canvas.save("/out/heatmap.png")
+heat_map(betas, gammas, grid, "/out/heatmap.png")
 
 largest = max(rows, key=lambda r: r["final_size"])
 epidemics = sum(1 for r in rows if r["final_size"] > 0.01)

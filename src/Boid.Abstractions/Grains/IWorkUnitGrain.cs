@@ -12,9 +12,13 @@ public interface IWorkUnitGrain : IGrainWithStringKey
     /// <summary>
     /// Starts an attempt (a copy, under replication) for a worker: records the lease and returns the
     /// assignment with its lease id and deadline — or none, when no copy is wanted or this worker already
-    /// ran one. The template is kept from the first lease on.
+    /// ran one. The offer (template and kind) is kept from the first lease on. A unit that still wants copies
+    /// afterwards tells its job, with the workers that hold one.
     /// </summary>
-    Task<UnitLease> LeaseAsync(UnitAssignment template, string workerId);
+    Task<UnitAssignment?> LeaseAsync(UnitOffer offer, string workerId);
+
+    /// <summary>The assignment of a current lease (its inputs, limits, command), or null when the lease is not current.</summary>
+    Task<UnitAssignment?> GetLeaseAsync(string leaseId);
 
     /// <summary>The worker started the container. False means: stop, the lease is no longer yours.</summary>
     Task<bool> StartedAsync(string leaseId);

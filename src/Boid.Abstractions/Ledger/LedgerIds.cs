@@ -12,8 +12,12 @@ namespace Boid.Abstractions.Ledger;
 /// </summary>
 public static class LedgerIds
 {
-    /// <summary>Worker time of one accepted unit: <c>worker:{job}/{unit}</c>.</summary>
-    public static ulong WorkerRecord(string jobKey, string unitKey) => Hash64($"worker:{jobKey}/{unitKey}");
+    /// <summary>
+    /// Worker time of one attempt that earned credit (the accepted one, or a copy that agreed with its quorum):
+    /// <c>worker:{job}/{unit}/{attempt}</c>.
+    /// </summary>
+    public static ulong WorkerRecord(string jobKey, string unitKey, int attempt) =>
+        Hash64(string.Create(CultureInfo.InvariantCulture, $"worker:{jobKey}/{unitKey}/{attempt}"));
 
     /// <summary>Dispatcher time of one job: <c>dispatcher:{job}</c>.</summary>
     public static ulong DispatcherRecord(string jobKey) => Hash64($"dispatcher:{jobKey}");

@@ -16,4 +16,6 @@ public sealed record JobView
     /// <summary>Sum of container run time over accepted units (µs).</summary>
     [Id(9)] public long ContainerMicroseconds { get; init; }
     [Id(10)] public string Image { get; init; } = "";
+    /// <summary>The key of the job's amalgamation unit (its index: the job's unit count), or null when it has none.</summary>
+    [Id(11)] public string? AmalgamationUnit { get; init; }
 }

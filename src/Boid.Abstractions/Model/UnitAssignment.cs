@@ -1,5 +1,3 @@
-using Boid.Abstractions.Ids;
-
 namespace Boid.Abstractions.Model;
 
 /// <summary>A lease handed to a worker: everything it needs to run one attempt of one unit.</summary>
@@ -7,7 +5,7 @@ namespace Boid.Abstractions.Model;
 public sealed record UnitAssignment
 {
     [Id(0)] public required string JobId { get; init; }
-    /// <summary>The unit's index as text, or <c>amalgamate</c> for the job's reduce step.</summary>
+    /// <summary>The unit's index as text: 0 to units − 1 for the sweep, units for the job's amalgamation step.</summary>
     [Id(1)] public required string UnitKey { get; init; }
     [Id(2)] public required string LeaseId { get; init; }
     [Id(3)] public int Attempt { get; init; }
@@ -23,6 +21,4 @@ public sealed record UnitAssignment
     [Id(12)] public ReplicationSpec? Replication { get; init; }
     /// <summary>The job's inputs with this unit's placeholders filled in; the worker stages them read-only at <c>/in</c>.</summary>
     [Id(13)] public IReadOnlyList<JobInput> Inputs { get; init; } = [];
-
-    public bool IsAmalgamation => UnitKey == AttemptKey.AmalgamationUnitKey;
 }

@@ -32,9 +32,6 @@ public sealed class ContributorGrainState
     [Id(23)] public ulong StoredByteSeconds { get; set; }
 }
 
-[GenerateSerializer, Immutable, Alias("boid.JobCredit")]
-public sealed record JobCredit([property: Id(0)] long Microseconds, [property: Id(1)] long Units);
-
 public sealed class ContributorGrain(
     [PersistentState("contributor", BoidNames.Storage)] IPersistentState<ContributorGrainState> state,
     IGrainFactory grains,

@@ -22,7 +22,8 @@ public sealed class DispatchGrainState
 /// job's next turn, all changed synchronously between awaits. Requests that arrive while a job is picking
 /// units for earlier ones are passed to it together in its next call, so a job takes one turn per batch of
 /// workers, not one per worker. The picked units are then leased at their unit grains from here, in
-/// parallel, outside the job's turn.
+/// parallel, outside the job's turn. One conversation per lease request: the job already knows which workers hold
+/// copies of a unit (its unit grain told it), so a unit refuses a worker only after the job lost that in a restart.
 /// </summary>
 [Reentrant]
 public sealed class DispatchGrain(
@@ -32,7 +33,6 @@ public sealed class DispatchGrain(
     [FromKeyedServices(BoidNames.Clock)] TimeProvider time,
     ILogger<DispatchGrain> logger) : Grain, IDispatchGrain
 {
-    private const int MaxTakeRounds = 4;
     private readonly Dictionary<string, DateTimeOffset> _idleUntil = [];
     private readonly Dictionary<string, JobQueue> _queues = [];
     private CoalescingWriter? _writer;
@@ -87,12 +87,7 @@ public sealed class DispatchGrain(
             }
 
             var share = Math.Max(1, (wanted - leases.Count) / Math.Max(1, jobs.Length - i));
-            var taken = await LeaseFromJobCoreAsync(jobId, new UnitRequest(workerId, i == jobs.Length - 1 ? wanted - leases.Count : share, fit));
-            leases.AddRange(taken);
-            if (taken.Count == 0 && fit is not { Remote: true })
-            {
-                _idleUntil[jobId] = now + options.Value.IdleJobBackoff;
-            }
+            leases.AddRange(await LeaseFromJobCoreAsync(jobId, new UnitRequest(workerId, i == jobs.Length - 1 ? wanted - leases.Count : share, fit)));
         }
 
         BoidMetrics.LeaseLatency.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -106,82 +101,60 @@ public sealed class DispatchGrain(
         return LeaseFromJobCoreAsync(jobId, new UnitRequest(workerId, Math.Clamp(max, 0, options.Value.MaxUnitsPerLease), fit));
     }
 
+    /// <summary>
+    /// One turn of the job for this request (batched with others'), then the units it picked leased at their unit grains in
+    /// parallel. A unit that still wants copies tells its job itself; one whose lease call failed is handed back here.
+    /// </summary>
     private async Task<IReadOnlyList<UnitAssignment>> LeaseFromJobCoreAsync(string jobId, UnitRequest request)
     {
-        var job = grains.GetGrain<IJobGrain>(jobId);
-        var leases = new List<UnitAssignment>();
-
-        // A unit wanting a copy may refuse this worker (it ran one already): ask the job again, which then
-        // skips that unit for this worker. Bounded, as each round offers different units.
-        for (var round = 0; round < MaxTakeRounds && leases.Count < request.Max; round++)
+        var offers = await TakeFromJobAsync(jobId, request);
+        if (offers.Length == 0)
         {
-            var templates = await TakeFromJobAsync(jobId, request with { Max = request.Max - leases.Count });
-            if (templates.Length == 0)
-            {
-                break;
-            }
-
-            var answers = await Task.WhenAll(templates.Select(t => LeaseUnitAsync(jobId, t, request.WorkerId)));
-            var (refused, wantMore) = (new List<string>(), new List<string>());
-            for (var i = 0; i < answers.Length; i++)
-            {
-                if (answers[i] is not { } answer)
-                {
-                    wantMore.Add(templates[i].UnitKey); // the lease call failed: offered again, to anyone
-                    continue;
-                }
-
-                if (answer.Assignment is { } assignment)
-                {
-                    leases.Add(assignment);
-                }
-
-                if (answer.WantsMore)
-                {
-                    (answer.Assignment is null ? refused : wantMore).Add(templates[i].UnitKey);
-                }
-            }
-
-            if (wantMore.Count > 0)
-            {
-                await job.UnitsWantCopiesAsync([.. wantMore], refusedBy: null);
-            }
-
-            if (refused.Count == 0)
-            {
-                break;
-            }
-
-            await job.UnitsWantCopiesAsync([.. refused], request.WorkerId);
+            return [];
         }
 
-        return leases;
+        var leases = await Task.WhenAll(offers.Select(offer => LeaseUnitAsync(jobId, offer, request.WorkerId)));
+        return [.. leases.OfType<UnitAssignment>()];
     }
 
-    /// <summary>The unit's answer, or null when the call failed.</summary>
-    private async Task<UnitLease?> LeaseUnitAsync(string jobId, UnitAssignment template, string workerId)
+    /// <summary>The unit's lease, or null (not for this worker, or the call failed and the unit was handed back to its job).</summary>
+    private async Task<UnitAssignment?> LeaseUnitAsync(string jobId, UnitOffer offer, string workerId)
     {
         try
         {
-            return await grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(jobId, template.UnitKey)).LeaseAsync(template, workerId);
+            return await grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(jobId, offer.Template.UnitKey)).LeaseAsync(offer, workerId);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The job no longer lists the unit as wanting a copy: it must be put back, or nobody would offer it again.
-            Log.UnitLeaseFailed(logger, exception, jobId, template.UnitKey);
+            // The job no longer lists the unit as wanting a copy: it must be put back, or nobody would offer it again
+            // (until the job's sweep finds it).
+            Log.UnitLeaseFailed(logger, exception, jobId, offer.Template.UnitKey);
+            await TryHandBackAsync(jobId, offer.Template.UnitKey);
             return null;
         }
     }
 
+    private async Task TryHandBackAsync(string jobId, string unitKey)
+    {
+        try
+        {
+            await grains.GetGrain<IJobGrain>(jobId).UnitNeedsCopiesAsync(new UnitCopyNeed(unitKey, []));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.UnitLeaseFailed(logger, exception, jobId, unitKey); // the job's sweep offers it again
+        }
+    }
+
     /// <summary>Queues the request for the job's next turn; starts that turn unless one is running.</summary>
-    private Task<UnitAssignment[]> TakeFromJobAsync(string jobId, UnitRequest request)
+    private Task<UnitOffer[]> TakeFromJobAsync(string jobId, UnitRequest request)
     {
         if (!_queues.TryGetValue(jobId, out var queue))
         {
             _queues[jobId] = queue = new JobQueue();
         }
 
-        var answer = new TaskCompletionSource<UnitAssignment[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<UnitOffer[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         queue.Waiting.Add((request, answer));
         if (!queue.Running)
         {
@@ -203,10 +176,11 @@ public sealed class DispatchGrain(
                 queue.Waiting.Clear();
                 try
                 {
-                    var offers = await job.TakeUnitsAsync([.. batch.Select(b => b.Request)]);
+                    var turn = await job.TakeUnitsAsync([.. batch.Select(b => b.Request)]);
+                    await AfterTurnAsync(jobId, turn);
                     for (var i = 0; i < batch.Length; i++)
                     {
-                        batch[i].Answer.SetResult(offers[i]);
+                        batch[i].Answer.SetResult(turn.Offers[i]);
                     }
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -225,10 +199,23 @@ public sealed class DispatchGrain(
         }
     }
 
+    /// <summary>The round-robin follows the job's word: an ended job leaves it; one with nothing to offer anyone is passed by for a while.</summary>
+    private async Task AfterTurnAsync(string jobId, JobTurn turn)
+    {
+        if (turn.Ended)
+        {
+            await RemoveJobAsync(jobId);
+        }
+        else if (turn.Idle)
+        {
+            _idleUntil[jobId] = time.GetUtcNow() + options.Value.IdleJobBackoff;
+        }
+    }
+
     /// <summary>Lease requests for one job waiting for its next turn; <see cref="Running"/> while a turn is under way.</summary>
     private sealed class JobQueue
     {
-        public List<(UnitRequest Request, TaskCompletionSource<UnitAssignment[]> Answer)> Waiting { get; } = [];
+        public List<(UnitRequest Request, TaskCompletionSource<UnitOffer[]> Answer)> Waiting { get; } = [];
 
         public bool Running { get; set; }
     }

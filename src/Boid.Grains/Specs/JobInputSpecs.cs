@@ -10,7 +10,7 @@ public static partial class JobSpecParser
     /// <summary>Most inputs one job may name.</summary>
     public const int MaxInputs = 256;
 
-    private static readonly string[] InputSchemes = ["store", "file", "hdfs", "webhdfs", "swebhdfs"];
+    private static readonly string[] InputSchemes = ["store", "file", "hdfs", "webhdfs", "swebhdfs", JobInputUris.Scheme];
 
     /// <summary>
     /// Reads <c>inputs:</c>: a list whose items are a URI, or <c>{uri, path, sha256}</c>. URIs and paths may use the
@@ -81,6 +81,12 @@ public static partial class JobSpecParser
                 continue;
             }
 
+            if (sha256 is not null && uri.EndsWith('/'))
+            {
+                r.Problem($"{field}.sha256", $"'{uri}' names a folder (it ends in '/'); a sha256 checks one file", item);
+                continue;
+            }
+
             if (sha256 is not null)
             {
                 if (!ContentHash.IsSha256(sha256.ToLowerInvariant()))
@@ -117,7 +123,7 @@ public static partial class JobSpecParser
         var scheme = colon > 0 ? uri[..colon].ToLowerInvariant() : "";
         if (!InputSchemes.Contains(scheme))
         {
-            r.Problem(field, $"'{uri}': the scheme must be one of store:, file://, hdfs://, webhdfs://, swebhdfs://", node);
+            r.Problem(field, $"'{uri}': the scheme must be one of store:, job:, file://, hdfs://, webhdfs://, swebhdfs://", node);
             return false;
         }
 
@@ -129,6 +135,20 @@ public static partial class JobSpecParser
             {
                 StorePath.Normalize(Uri.UnescapeDataString(sample[(colon + 1)..]));
             }
+            else if (scheme == JobInputUris.Scheme)
+            {
+                if (!JobInputUris.TryParse(sample, out var jobId, out _, out var path))
+                {
+                    r.Problem(field, $"'{uri}': expected job:JOB/result/… or job:JOB/units/… (a folder when it ends in '/')", node);
+                    return false;
+                }
+
+                StoreNames.Check(jobId, "job id");
+                if (path.Length > 0)
+                {
+                    StoreNames.CheckRelativePath(path.TrimEnd('/'));
+                }
+            }
             else if (!Uri.TryCreate(sample, UriKind.Absolute, out var parsed) || parsed.AbsolutePath.Trim('/').Length == 0)
             {
                 r.Problem(field, $"'{uri}' is not a well-formed URI naming a file", node);
@@ -139,7 +159,7 @@ public static partial class JobSpecParser
                 StorePath.Normalize(Uri.UnescapeDataString(parsed.AbsolutePath));
             }
         }
-        catch (StorageInvalidArgumentException exception)
+        catch (Exception exception) when (exception is StorageInvalidArgumentException or ArgumentException)
         {
             r.Problem(field, $"'{uri}': {exception.Message}", node);
             return false;

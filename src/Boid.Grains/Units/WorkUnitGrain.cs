@@ -28,6 +28,8 @@ public sealed class WorkUnitGrainState
     [Id(8)] public int Quorum { get; set; } = 1;
     /// <summary>The attempt whose outputs became the unit's (the first of the agreeing quorum).</summary>
     [Id(9)] public string? AcceptedLease { get; set; }
+    /// <summary>What the unit is to its job (from the first offer): where its accepted outputs go.</summary>
+    [Id(10)] public UnitKind Kind { get; set; }
 }
 
 [GenerateSerializer, Alias("boid.ActiveLease")]
@@ -98,27 +100,33 @@ public sealed class WorkUnitGrain(
         }
     }
 
-    public async Task<UnitLease> LeaseAsync(UnitAssignment template, string workerId)
+    public async Task<UnitAssignment?> LeaseAsync(UnitOffer offer, string workerId)
     {
-        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(offer);
         if (IsFinal)
         {
             // Offered again by a job that lost its count of this unit in a crash (it checkpoints its state
             // periodically): say how the unit ended once more; the job counts each unit once.
             await NotifyJobAsync(afterFailure: false);
-            return new UnitLease(null, WantsMore: false);
+            return null;
         }
 
         if (S.Template is null)
         {
-            S.Template = template;
-            (S.TargetCopies, S.Quorum) = await InitialCopiesAsync(template.Replication, workerId);
+            (S.Template, S.Kind) = (offer.Template, offer.Kind);
+            (S.TargetCopies, S.Quorum) = await InitialCopiesAsync(offer.Template.Replication, workerId);
         }
 
-        // Copies of a replicated unit go to different workers; a worker never checks its own result.
+        // Copies of a replicated unit go to different workers; a worker never checks its own result. The job knows the
+        // holders from our needs; it can only offer a holder a copy after it lost them (a restart), and then learns again.
         if (CopiesWanted() == 0 || (IsReplicated && S.Attempts.Any(a => a.Worker == workerId)))
         {
-            return new UnitLease(null, CopiesWanted() > 0);
+            if (CopiesWanted() > 0)
+            {
+                await NotifyJobAsync(afterFailure: false);
+            }
+
+            return null;
         }
 
         var now = time.GetUtcNow();
@@ -134,7 +142,23 @@ public sealed class WorkUnitGrain(
         await state.WriteStateAsync();
         StartLeaseTimer();
         BoidMetrics.UnitsLeased.Add(1);
-        return new UnitLease(assignment, CopiesWanted() > 0);
+        if (CopiesWanted() > 0)
+        {
+            await NotifyJobAsync(afterFailure: false); // more copies of a replicated unit, to other workers
+        }
+
+        return assignment;
+    }
+
+    public Task<UnitAssignment?> GetLeaseAsync(string leaseId)
+    {
+        if (Find(leaseId) is not { } lease)
+        {
+            return Task.FromResult<UnitAssignment?>(null);
+        }
+
+        var attempt = S.Attempts.First(a => a.LeaseId == leaseId);
+        return Task.FromResult<UnitAssignment?>(S.Template! with { LeaseId = leaseId, Attempt = attempt.Attempt, LeaseDeadline = lease.Deadline });
     }
 
     public Task<bool> StartedAsync(string leaseId)
@@ -378,7 +402,7 @@ public sealed class WorkUnitGrain(
     {
         var (jobId, unitKey) = Key;
         var accepted = winner[0];
-        await store.PromoteAttemptAsync(new AttemptKey(jobId, unitKey, accepted.LeaseId));
+        await store.PromoteAttemptAsync(new AttemptKey(jobId, unitKey, accepted.LeaseId), S.Kind == UnitKind.Amalgamation ? ResultArea.Result : ResultArea.Unit(unitKey));
         foreach (var attempt in S.Attempts.Where(a => a.Outcome == AttemptOutcome.Succeeded && a.LeaseId != accepted.LeaseId))
         {
             await store.DiscardAttemptAsync(new AttemptKey(jobId, unitKey, attempt.LeaseId));
@@ -445,6 +469,15 @@ public sealed class WorkUnitGrain(
         return trusted ? (1, 1) : (replication.Copies, replication.Quorum);
     }
 
+    /// <summary>The accepted attempt, and under replication every other copy that agreed with the quorum: each earned its worker credit.</summary>
+    private CreditedAttempt[] Credited(AttemptRecord accepted) =>
+        [.. S.Attempts.Where(a => a.LeaseId == accepted.LeaseId || (a.AgreedWithQuorum == true && a.Outcome == AttemptOutcome.Succeeded))
+            .OrderBy(a => a.LeaseId == accepted.LeaseId ? 0 : 1)
+            .Select(a => new CreditedAttempt(a.Worker, a.Attempt, a.RunTimeMicroseconds))];
+
+    /// <summary>Under replication, the workers that hold or held a copy: the job offers the unit to none of them.</summary>
+    private string[] Holders() => IsReplicated ? [.. S.Attempts.Select(a => a.Worker).Distinct(StringComparer.Ordinal)] : [];
+
     private ActiveLease? Find(string leaseId) => S.Active.FirstOrDefault(l => l.LeaseId == leaseId);
 
     private void End(string leaseId, AttemptOutcome outcome, string reason, int? exitCode, long runTime, string? fingerprint)
@@ -491,6 +524,8 @@ public sealed class WorkUnitGrain(
             RunTimeMicroseconds = accepted?.RunTimeMicroseconds ?? 0,
             Reason = last?.Reason ?? "",
             WantsCopies = S.Template is not null && CopiesWanted() > 0,
+            Holders = Holders(),
+            Credited = accepted is null ? [] : Credited(accepted),
         };
     }
 
@@ -518,7 +553,7 @@ public sealed class WorkUnitGrain(
         var job = grains.GetGrain<IJobGrain>(Key.JobId);
         if (!IsFinal)
         {
-            await job.UnitNeedsCopiesAsync(Key.UnitKey, afterFailure);
+            await job.UnitNeedsCopiesAsync(new UnitCopyNeed(Key.UnitKey, Holders(), afterFailure));
             return;
         }
 

@@ -6,7 +6,6 @@ using Boid.Abstractions;
 using Boid.Abstractions.Errors;
 using Boid.Abstractions.Gateway;
 using Boid.Abstractions.Grains;
-using Boid.Abstractions.Ids;
 using Boid.Abstractions.Model;
 using Boid.Grains.Specs;
 using Boid.Silo.Gateway;
@@ -40,7 +39,7 @@ public static class ApiEndpoints
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddOpenApi();
-        builder.AddBoidGateway(); // remote workers: /gateway/v1 (Gateway/GatewayEndpoints.cs)
+        builder.AddBoidGateway(); // remote workers: /gateway/v1 (Gateway/GatewayApi.cs)
         return builder;
     }
 
@@ -60,7 +59,7 @@ public static class ApiEndpoints
         ApiLog.Listening(logger, options.Url, requireToken ? "require a bearer token" : "are open to loopback callers");
         app.Use(async (context, next) =>
         {
-            // The gateway authenticates remote workers by their account keys instead (Gateway/GatewayEndpoints.cs).
+            // The gateway authenticates remote workers by their account keys instead (Gateway/GatewayApi.cs).
             if (requireToken && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
                 && !context.Request.Path.StartsWithSegments(GatewayProtocol.Prefix, StringComparison.Ordinal)
                 && !TokenMatches(context.Request.Headers.Authorization.ToString(), token!))
@@ -143,14 +142,17 @@ public static class ApiEndpoints
         v1.MapGet("/jobs/{id}/units/{unit}", async (string id, string unit, IGrainFactory grains) =>
         {
             var spec = await Job(grains, id).GetSpecAsync();
-            var isIndex = long.TryParse(unit, out var index);
-            if (unit != AttemptKey.AmalgamationUnitKey && (!isIndex || index < 0 || index >= spec.Sweep.UnitCount))
+            // Units 0 to units − 1, and the amalgamation step as unit number units when the job has one.
+            var last = spec.Amalgamate is null ? spec.Sweep.UnitCount - 1 : spec.Sweep.UnitCount;
+            if (!long.TryParse(unit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) || index > last
+                || unit != index.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
-                throw BoidException.NotFound($"job '{id}' has no unit '{unit}' (units are 0 to {spec.Sweep.UnitCount - 1}, or 'amalgamate')");
+                var amalgamation = spec.Amalgamate is null ? "" : $"; {last} is its amalgamation step";
+                throw BoidException.NotFound($"job '{id}' has no unit '{unit}' (units are 0 to {spec.Sweep.UnitCount - 1}{amalgamation})");
             }
 
             var view = await grains.GetGrain<IWorkUnitGrain>(BoidNames.UnitGrainKey(id, unit)).GetAsync();
-            return isIndex ? view with { Parameters = spec.Sweep.ParametersOf(index) } : view;
+            return index < spec.Sweep.UnitCount ? view with { Parameters = spec.Sweep.ParametersOf(index) } : view;
         }).WithName("GetUnit");
 
         v1.MapGet("/jobs/{id}/result", async (string id, IGrainFactory grains, IResultStore store) =>

@@ -78,7 +78,7 @@ public static class ClusterFeatures
         if (configuration.Bound<ResultsOptions>(ResultsOptions.SectionName).Directory is { Length: > 0 } results)
         {
             // Several silos on several hosts must see one result store: a shared mount (NFS) named here.
-            builder.Services.Replace(ServiceDescriptor.Singleton<IResultStore>(new LocalResultStore(Path.GetFullPath(results))));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IResultStore>(new BlobResultStore(new LocalBlobStore(Path.GetFullPath(results)))));
         }
 
         if (!roles.HasFlag(SiloRoles.Dispatcher))

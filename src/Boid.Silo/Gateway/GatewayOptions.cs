@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Logging;
 
 namespace Boid.Silo.Gateway;
 
@@ -49,16 +48,4 @@ public sealed class GatewayOptions
 
     /// <summary>The HMAC secret for session tokens (32 random bytes, created 0600 on first start). Default <c>{data}/gateway/secret</c>; share it between dispatchers behind one address.</summary>
     public string? SecretFile { get; set; }
-}
-
-internal static partial class GatewayLog
-{
-    [LoggerMessage(3600, LogLevel.Information, "Gateway session for {Account} ({Architecture}, {Cores} cores)")]
-    public static partial void SessionOpened(ILogger logger, string account, string architecture, int cores);
-
-    [LoggerMessage(3601, LogLevel.Warning, "Gateway refused {Path} from {Remote}: {Status} {Reason}")]
-    public static partial void Refused(ILogger logger, string path, string remote, int status, string reason);
-
-    [LoggerMessage(3602, LogLevel.Information, "Gateway leased {Count} units to {Account}")]
-    public static partial void Leased(ILogger logger, int count, string account);
 }

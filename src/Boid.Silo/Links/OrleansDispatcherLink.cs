@@ -4,6 +4,7 @@ using Boid.Abstractions.Ids;
 using Boid.Abstractions.Model;
 using Boid.Storage;
 using Boid.Worker;
+using Boid.Worker.Inputs;
 
 namespace Boid.Silo.Links;
 
@@ -11,8 +12,10 @@ namespace Boid.Silo.Links;
 /// The worker-silo link: a trusted machine in the Orleans cluster calls the grains directly and
 /// writes outputs straight into the result store it shares with the dispatcher.
 /// </summary>
-public sealed class OrleansDispatcherLink(IGrainFactory grains, IResultStore store) : IDispatcherLink
+public sealed class OrleansDispatcherLink(IGrainFactory grains, IResultStore store, StorageUriResolver resolver) : IDispatcherLink
 {
+    public IInputSource Inputs { get; } = new StoreInputSource(resolver, store);
+
     public Task RegisterAsync(WorkerRegistration registration, CancellationToken cancellationToken) =>
         grains.GetGrain<IContributorGrain>(registration.WorkerId).RegisterAsync(registration);
 
@@ -22,9 +25,6 @@ public sealed class OrleansDispatcherLink(IGrainFactory grains, IResultStore sto
     public Task<bool> StartedAsync(UnitAssignment lease, CancellationToken cancellationToken) => Unit(lease).StartedAsync(lease.LeaseId);
 
     public Task<bool> RenewAsync(UnitAssignment lease, CancellationToken cancellationToken) => Unit(lease).RenewAsync(lease.LeaseId);
-
-    public async Task<string?> StageInputsAsync(UnitAssignment lease, string scratchDirectory, CancellationToken cancellationToken) =>
-        lease.IsAmalgamation ? await store.MaterializeAcceptedUnitsAsync(lease.JobId, scratchDirectory, cancellationToken).ConfigureAwait(false) : null;
 
     public Task UploadOutputsAsync(UnitAssignment lease, string outputDirectory, CancellationToken cancellationToken) =>
         store.PutAttemptAsync(new AttemptKey(lease.JobId, lease.UnitKey, lease.LeaseId), outputDirectory, cancellationToken);

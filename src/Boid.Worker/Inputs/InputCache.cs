@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Boid.Abstractions.Model;
 using Boid.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,12 +9,12 @@ namespace Boid.Worker.Inputs;
 /// The worker's cache of job inputs, by content hash: <c>{cache}/sha256/{ab}/{hash}</c>, read-only files. Each piece of
 /// content is fetched once (concurrent units that want the same input share one download), verified against its
 /// expected SHA-256 when the job gives one, and evicted least-recently-used beyond <see cref="WorkerOptions.CacheMaxBytes"/>.
-/// Inputs without an expected hash are known by URI, length and modification time until their hash is learnt.
+/// Inputs without an expected hash are known by their source's version (store, path, length, modification time) until
+/// their hash is learnt. Where the bytes come from is the caller's (an <see cref="IInputSource"/>).
 /// </summary>
 public sealed class InputCache
 {
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private readonly StorageUriResolver _resolver;
     private readonly TimeProvider _time;
     private readonly ILogger<InputCache> _logger;
     private readonly long _maxBytes;
@@ -29,10 +28,9 @@ public sealed class InputCache
     private long _bytesDownloaded;
     private long _evictions;
 
-    public InputCache(IOptions<WorkerOptions> options, StorageUriResolver resolver, TimeProvider time, ILogger<InputCache> logger)
+    public InputCache(IOptions<WorkerOptions> options, TimeProvider time, ILogger<InputCache> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _resolver = resolver;
         _time = time;
         _logger = logger;
         _maxBytes = options.Value.CacheMaxBytes;
@@ -65,35 +63,34 @@ public sealed class InputCache
     public long SizeBytes => _entries.Values.Sum(e => e.Length);
 
     /// <summary>
-    /// Returns the cached file of an input, fetching it first if needed. The entry is pinned (never evicted) until the
+    /// Returns the cached file of an input, fetching it with <paramref name="download"/> first if needed (into a new file
+    /// at the path it is given; it returns the content's hash and length). The entry is pinned (never evicted) until the
     /// returned handle is disposed, so the caller can link it into a unit's <c>/in</c>.
     /// </summary>
     /// <exception cref="InputStagingException">The input is refused, missing, unreachable, or its content does not match its hash.</exception>
-    public async Task<CachedInput> GetAsync(JobInput input, CancellationToken cancellationToken)
+    public async Task<CachedInput> GetAsync(InputFile file, Func<string, CancellationToken, Task<(string Sha256, long Length)>> download, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(download);
         string hash;
-        if (input.Sha256 is { } expected)
+        if (file.Sha256 is { } expected)
         {
             hash = expected.ToLowerInvariant();
             if (!TryHit(hash))
             {
-                await Fetch("sha256:" + hash, () => DownloadAsync(input, Resolve(input), hash), cancellationToken).ConfigureAwait(false);
+                await Fetch("sha256:" + hash, () => DownloadAsync(file, download), cancellationToken).ConfigureAwait(false);
             }
+        }
+        else if (file.Version is { } version && _hashBySource.TryGetValue(version, out var known) && TryHit(known))
+        {
+            hash = known;
         }
         else
         {
-            var location = Resolve(input);
-            var info = await StatAsync(input, location, cancellationToken).ConfigureAwait(false);
-            var source = $"{location.Store.Description}|{location.Path}|{info.Length}|{info.LastModified?.ToUnixTimeMilliseconds()}";
-            if (_hashBySource.TryGetValue(source, out var known) && TryHit(known))
+            hash = await Fetch("source:" + (file.Version ?? file.Uri), () => DownloadAsync(file, download), cancellationToken).ConfigureAwait(false);
+            if (file.Version is not null)
             {
-                hash = known;
-            }
-            else
-            {
-                hash = await Fetch("source:" + source, () => DownloadAsync(input, location, null), cancellationToken).ConfigureAwait(false);
-                _hashBySource[source] = hash;
+                _hashBySource[file.Version] = hash;
             }
         }
 
@@ -103,12 +100,16 @@ public sealed class InputCache
         {
             // Evicted between the fetch and the pin (another unit's download made room): fetch again, pinned now.
             Unpin(hash);
-            return await GetAsync(input with { Sha256 = hash }, cancellationToken).ConfigureAwait(false);
+            return await GetAsync(file with { Sha256 = hash }, download, cancellationToken).ConfigureAwait(false);
         }
 
         Touch(hash);
         return new CachedInput(path, hash, this);
     }
+
+    /// <summary>The cached file holding <paramref name="sha256"/>, or null when it is not cached (not pinned: the caller reads it at once).</summary>
+    public string? PathIfCached(string sha256) =>
+        ContentHash.IsSha256(sha256) && _entries.ContainsKey(sha256) && File.Exists(PathOf(sha256)) ? PathOf(sha256) : null;
 
     internal void Unpin(string hash) => _pins.AddOrUpdate(hash, 0, (_, n) => Math.Max(0, n - 1));
 
@@ -129,13 +130,13 @@ public sealed class InputCache
         }
     }
 
-    private async Task<string> DownloadAsync(JobInput input, StorageLocation location, string? expected)
+    private async Task<string> DownloadAsync(InputFile file, Func<string, CancellationToken, Task<(string Sha256, long Length)>> download)
     {
         var temporary = Path.Combine(Root, "tmp", Guid.NewGuid().ToString("N"));
         try
         {
-            var put = await location.Store.DownloadToFileAsync(location.Path, temporary, expected).ConfigureAwait(false);
-            var target = PathOf(put.Sha256);
+            var (sha256, length) = await download(temporary, CancellationToken.None).ConfigureAwait(false);
+            var target = PathOf(sha256);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (!OperatingSystem.IsWindows())
             {
@@ -148,26 +149,15 @@ public sealed class InputCache
             }
 
             Interlocked.Increment(ref _downloads);
-            Interlocked.Add(ref _bytesDownloaded, put.Length);
-            _entries[put.Sha256] = new Entry(put.Length, _time.GetUtcNow().UtcDateTime);
-            Log.InputFetched(_logger, input.Uri, put.Sha256, put.Length);
-            Evict(put.Sha256);
-            return put.Sha256;
-        }
-        catch (StorageException exception)
-        {
-            throw exception.Kind switch
-            {
-                StorageErrorKind.Integrity => new InputStagingException($"input {input.Uri}: {exception.Message}", retryable: false, exception),
-                StorageErrorKind.NotFound => new InputStagingException($"input {input.Uri}: not found ({exception.Message})", retryable: false, exception),
-                StorageErrorKind.PermissionDenied or StorageErrorKind.InvalidArgument =>
-                    new InputStagingException($"input {input.Uri}: {exception.Message}", retryable: false, exception),
-                _ => new InputStagingException($"input {input.Uri}: {exception.Message}", retryable: true, exception),
-            };
+            Interlocked.Add(ref _bytesDownloaded, length);
+            _entries[sha256] = new Entry(length, _time.GetUtcNow().UtcDateTime);
+            Log.InputFetched(_logger, file.Uri, sha256, length);
+            Evict(sha256);
+            return sha256;
         }
         catch (IOException exception)
         {
-            throw new InputStagingException($"input {input.Uri}: could not be cached: {exception.Message}", retryable: true, exception);
+            throw new InputStagingException($"input {file.Uri}: could not be cached: {exception.Message}", retryable: true, exception);
         }
         finally
         {
@@ -176,38 +166,6 @@ public sealed class InputCache
                 File.Delete(temporary);
             }
         }
-    }
-
-    private StorageLocation Resolve(JobInput input)
-    {
-        try
-        {
-            return _resolver.Resolve(input.Uri);
-        }
-        catch (StorageInvalidArgumentException exception)
-        {
-            throw new InputStagingException(exception.Message, retryable: false, exception);
-        }
-    }
-
-    private static async Task<BlobInfo> StatAsync(JobInput input, StorageLocation location, CancellationToken cancellationToken)
-    {
-        BlobInfo? info;
-        try
-        {
-            info = await location.Store.StatAsync(location.Path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StorageException exception)
-        {
-            throw new InputStagingException($"input {input.Uri}: {exception.Message}", retryable: exception.IsTransient, exception);
-        }
-
-        return info switch
-        {
-            null => throw new InputStagingException($"input {input.Uri}: not found", retryable: false),
-            { IsDirectory: true } => throw new InputStagingException($"input {input.Uri}: is a directory; name its files one by one", retryable: false),
-            _ => info,
-        };
     }
 
     private bool TryHit(string hash)

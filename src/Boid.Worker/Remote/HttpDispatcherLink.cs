@@ -6,6 +6,7 @@ using System.Text.Json;
 using Boid.Abstractions.Errors;
 using Boid.Abstractions.Gateway;
 using Boid.Abstractions.Model;
+using Boid.Worker.Inputs;
 using Microsoft.Extensions.Logging;
 
 namespace Boid.Worker.Remote;
@@ -16,7 +17,7 @@ namespace Boid.Worker.Remote;
 /// token the dispatcher returns, renewing it before it expires or when the dispatcher forgot it. Network
 /// failures and 5xx answers surface as <see cref="HttpRequestException"/>, which the engine retries.
 /// </summary>
-public sealed partial class HttpDispatcherLink : IDispatcherLink, IDisposable
+public sealed partial class HttpDispatcherLink : IDispatcherLink, IInputSource, IDisposable
 {
     private readonly HttpClient _http;
     private readonly RemoteWorkerOptions _options;
@@ -85,28 +86,44 @@ public sealed partial class HttpDispatcherLink : IDispatcherLink, IDisposable
     public async Task<bool> RenewAsync(UnitAssignment lease, CancellationToken cancellationToken) =>
         (await SendJsonAsync<LeaseAnswer>(HttpMethod.Post, LeasePath(lease, "renew"), null, cancellationToken).ConfigureAwait(false)).Current;
 
-    public async Task<string?> StageInputsAsync(UnitAssignment lease, string scratchDirectory, CancellationToken cancellationToken)
+    /// <summary>A volunteer reaches no store: the gateway lists a lease's input files (with their hashes) and serves them.</summary>
+    public IInputSource Inputs => this;
+
+    async Task<IReadOnlyList<InputFile>> IInputSource.ResolveAsync(UnitAssignment lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        if (!lease.IsAmalgamation)
+        Manifest manifest;
+        try
         {
-            return null; // units of a sweep have no inputs yet; the amalgamation step sees every accepted unit's outputs
+            manifest = await SendJsonAsync<Manifest>(HttpMethod.Get, LeasePath(lease, "inputs"), null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BoidException exception) when (exception.Kind == BoidErrorKind.NotFound)
+        {
+            // The lease is gone, or an input is missing on the dispatcher's side: another attempt would meet the same.
+            throw new InputStagingException(exception.Message, retryable: false, exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new InputStagingException($"the dispatcher could not list the inputs: {exception.Message}", retryable: true, exception);
         }
 
-        var manifest = await SendJsonAsync<Manifest>(HttpMethod.Get, LeasePath(lease, "inputs"), null, cancellationToken).ConfigureAwait(false);
+        return [.. manifest.Files.Select(file => GatewayProtocol.IsSafeRelativePath(file.Path)
+            ? new InputFile(file.Path, file.Path, file.Sha256, file.Length)
+            : throw new InputStagingException($"the dispatcher listed an unsafe input path '{file.Path}'", retryable: true))];
+    }
 
-        Directory.CreateDirectory(scratchDirectory);
-        foreach (var file in manifest.Files)
+    async Task<(string Sha256, long Length)> IInputSource.DownloadAsync(UnitAssignment lease, InputFile file, string localPath, CancellationToken cancellationToken)
+    {
+        try
         {
-            if (!GatewayProtocol.IsSafeRelativePath(file.Path))
-            {
-                throw new InvalidDataException($"the dispatcher listed an unsafe input path '{file.Path}'");
-            }
-
-            await DownloadAsync(lease, file, Path.Combine(scratchDirectory, file.Path), cancellationToken).ConfigureAwait(false);
+            await DownloadAsync(lease, new ManifestFile { Path = file.Uri, Length = file.Length ?? 0, Sha256 = file.Sha256 ?? "" }, localPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InputStagingException($"input {file.Path}: {exception.Message}", retryable: true, exception);
         }
 
-        return scratchDirectory;
+        return (file.Sha256!, new FileInfo(localPath).Length);
     }
 
     public async Task UploadOutputsAsync(UnitAssignment lease, string outputDirectory, CancellationToken cancellationToken)

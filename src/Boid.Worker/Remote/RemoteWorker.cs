@@ -1,6 +1,7 @@
 using System.Globalization;
 using Boid.Abstractions.Gateway;
 using Boid.Containers;
+using Boid.Worker.Inputs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,8 @@ public static class RemoteWorker
         services.AddSingleton(remote);
         services.AddSingleton(sp => new HttpDispatcherLink(remote, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HttpDispatcherLink>>()));
         services.AddSingleton<IDispatcherLink>(sp => sp.GetRequiredService<HttpDispatcherLink>());
+        services.AddSingleton<InputCache>();
+        services.AddSingleton<InputStager>();
         services.AddSingleton<WorkerEngine>();
         await using var provider = services.BuildServiceProvider();
         var link = provider.GetRequiredService<HttpDispatcherLink>();

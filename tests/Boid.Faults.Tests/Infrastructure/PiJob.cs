@@ -44,7 +44,7 @@ public static class PiJob
             $"result.json differs from the undisturbed run's:\nexpected {System.Text.Encoding.UTF8.GetString(expectedResultJson)}\nactual   {System.Text.Encoding.UTF8.GetString(result)}");
 
         var units = new List<Unit>();
-        foreach (var key in Enumerable.Range(0, Units).Select(i => i.ToString(CultureInfo.InvariantCulture)).Append("amalgamate"))
+        foreach (var key in Enumerable.Range(0, Units + 1).Select(i => i.ToString(CultureInfo.InvariantCulture))) // the last: the amalgamation
         {
             var unit = await client.GetUnitAsync(jobId, key);
             Assert.True(unit.Status == UnitStatus.Accepted, $"unit {key} is {unit.Status}");

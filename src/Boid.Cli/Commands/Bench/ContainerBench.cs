@@ -5,6 +5,7 @@ using Boid.Abstractions.Model;
 using Boid.Containers;
 using Boid.Silo.Hosting;
 using Boid.Worker;
+using Boid.Worker.Inputs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -248,8 +249,7 @@ internal sealed class ContainerBench(BenchOptions options, BenchReport report, A
 
         public Task<bool> RenewAsync(UnitAssignment lease, CancellationToken cancellationToken) => inner.RenewAsync(lease, cancellationToken);
 
-        public Task<string?> StageInputsAsync(UnitAssignment lease, string scratchDirectory, CancellationToken cancellationToken) =>
-            inner.StageInputsAsync(lease, scratchDirectory, cancellationToken);
+        public IInputSource Inputs => inner.Inputs;
 
         public Task UploadOutputsAsync(UnitAssignment lease, string outputDirectory, CancellationToken cancellationToken) =>
             inner.UploadOutputsAsync(lease, outputDirectory, cancellationToken);

@@ -162,7 +162,7 @@ internal sealed class DispatchBench(BenchOptions options, BenchReport report, Ac
         CancellationToken cancellationToken, bool untilIdle = false, TimeSpan? warmup = null)
     {
         // The worker silo's own link (grain calls, outputs into the shared result store), as WorkerEngine uses it.
-        var link = new OrleansDispatcherLink(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<IResultStore>());
+        var link = new OrleansDispatcherLink(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<IResultStore>(), services.GetRequiredService<StorageUriResolver>());
         var emptyOutputs = options.ScratchDirectory("empty-out");
         string? firstError = null;
         var counters = new long[5]; // leased, reported, accepted, errors, empty leases
