@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "Job {JobId} unit {UnitId}: report for lease {LeaseId} abandoned at shutdown; the lease will expire and the unit run again")]
     public static partial void ReportAbandoned(ILogger logger, string jobId, string unitId, string leaseId);
 
+    [LoggerMessage(2008, LogLevel.Warning, "Job {JobId} unit {UnitId}: the dispatcher refused the report for lease {LeaseId}; not repeated")]
+    public static partial void ReportRefused(ILogger logger, Exception exception, string jobId, string unitId, string leaseId);
+
     [LoggerMessage(2006, LogLevel.Warning, "Could not remove scratch folder {Directory}")]
     public static partial void CleanupFailed(ILogger logger, Exception exception, string directory);
 }

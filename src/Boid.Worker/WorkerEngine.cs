@@ -278,6 +278,13 @@ public sealed class WorkerEngine(
             Log.ReportAbandoned(logger, report.JobId, report.UnitKey, report.LeaseId);
             return;
         }
+        catch (BoidException exception) when (exception.Kind is BoidErrorKind.InvalidArgument or BoidErrorKind.NotFound)
+        {
+            // Refused, not failed: repeating it (or reporting a worker error instead) would be refused the same way, and
+            // letting it escape would fault the unit's task, which shutdown awaits. The lease ends at the dispatcher.
+            Log.ReportRefused(logger, exception, report.JobId, report.UnitKey, report.LeaseId);
+            return;
+        }
 
         if (report.Outcome == AttemptOutcome.Succeeded)
         {
